@@ -1,0 +1,3 @@
+"""SETS courseware: catalog, question banks, widgets, grading and adaptive path for the SETS programme."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,432 @@
+"""Loading and validating the content data: catalog, summative and formative banks, keys."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ContentError, ContentErrors, KeysUnavailableError, UnknownIdError
+from .settings import DATA_DIR, get_settings
+
+LANGS = ("fr", "en")
+CHOICE_IDS = ("a", "b", "c", "d")
+
+
+class Text(BaseModel):
+    """A string in French and English; both are required."""
+
+    model_config = ConfigDict(extra="forbid")
+    fr: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def __call__(self, lang: str) -> str:
+        return getattr(self, lang)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------- catalog
+
+class Subtopic(_Model):
+    id: str
+    title: Text
+    completed: bool = False
+    origin: Literal["seeds", "overview"] = "seeds"
+
+
+class Module(_Model):
+    id: str
+    title: Text
+    title_note: str | None = None
+    duration_min: int
+    duration_source: Literal["seeds", "estimate"]
+    digcomp: list[str]
+    subtopics: list[Subtopic]
+
+    @property
+    def course_id(self) -> str:
+        return self.id.split(".")[0]
+
+    def notebook_name(self) -> str:
+        return f"module_{self.id.replace('.', '_')}.ipynb"
+
+
+class LiveSession(_Model):
+    id: str
+    kind: Literal["launch", "intermediate", "final"]
+    before_module: str | None = None
+    after_module: str | None = None
+    duration_min: int
+    title: Text
+    agenda: list[Text]
+
+
+class LearningOutcome(_Model):
+    id: str
+    digcomp: str
+    fr: str
+    en: str
+
+
+class Course(_Model):
+    id: str
+    folder: str
+    kind: Literal["upskilling", "reskilling"]
+    duration_h: int
+    title: Text
+    short_title: Text
+    audience: Text
+    eqf_level: int
+    digcomp_source: Literal["seeds", "project"]
+    #: "suggest": weak modules are suggested; "mandatory": they become required (course 2).
+    path_rule: Literal["suggest", "mandatory"]
+    learning_outcomes: list[LearningOutcome] = []
+    live_sessions: list[LiveSession]
+    modules: list[Module]
+
+    @property
+    def subtopics(self) -> list[Subtopic]:
+        return [s for m in self.modules for s in m.subtopics]
+
+
+class Programme(_Model):
+    title: Text
+    eqf_level: int
+    funder: Text
+    operator: Text
+
+
+class Catalog(_Model):
+    programme: Programme
+    live_session_templates: dict
+    courses: list[Course]
+
+    # lookups -------------------------------------------------------------
+    def course(self, course_id: str) -> Course:
+        for c in self.courses:
+            if c.id == course_id:
+                return c
+        raise UnknownIdError(f"unknown course '{course_id}'", hint=f"known: {', '.join(c.id for c in self.courses)}")
+
+    def module(self, module_id: str) -> Module:
+        for c in self.courses:
+            for m in c.modules:
+                if m.id == module_id:
+                    return m
+        raise UnknownIdError(f"unknown module '{module_id}'",
+                             hint=f"known: {', '.join(m.id for c in self.courses for m in c.modules)}")
+
+    def subtopic(self, subtopic_id: str) -> Subtopic:
+        for c in self.courses:
+            for s in c.subtopics:
+                if s.id == subtopic_id:
+                    return s
+        raise UnknownIdError(f"unknown sub-topic '{subtopic_id}'")
+
+    @property
+    def modules(self) -> list[Module]:
+        return [m for c in self.courses for m in c.modules]
+
+    @property
+    def subtopic_ids(self) -> set[str]:
+        return {s.id for c in self.courses for s in c.subtopics}
+
+    def to_json(self) -> dict:
+        data = self.model_dump(exclude={"live_session_templates"}, exclude_none=True)
+        return data
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError("file not found", file=path) from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ContentError(f"not valid YAML{where}: {getattr(exc, 'problem', exc)}", file=path) from None
+
+
+def _pydantic_errors(exc: ValidationError, path: Path, data: object, container: str | None) -> list[ContentError]:
+    """Translate pydantic's errors into ContentErrors that name the item id and field."""
+    out = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        item = None
+        if container and len(loc) >= 2 and loc[0] == container and isinstance(loc[1], int):
+            try:
+                item = data[container][loc[1]].get("id")  # type: ignore[index]
+            except (AttributeError, IndexError, KeyError, TypeError):
+                item = None
+            loc = loc[2:] if item else loc
+        out.append(ContentError(err["msg"], file=path, item=item, field=".".join(str(x) for x in loc) or None))
+    return out
+
+
+def _check_catalog(cat: Catalog, path: Path) -> list[ContentError]:
+    errors = []
+    seen: dict[str, str] = {}
+    for course in cat.courses:
+        for kind, ident in [("course", course.id)] + [("module", m.id) for m in course.modules] + \
+                [("sub-topic", s.id) for s in course.subtopics]:
+            if ident in seen:
+                errors.append(ContentError(f"duplicate id (also a {seen[ident]})", file=path, item=ident, field="id"))
+            seen[ident] = kind
+        for m in course.modules:
+            if not m.id.startswith(course.id + "."):
+                errors.append(ContentError(f"module id must start with '{course.id}.'", file=path, item=m.id, field="id"))
+            for s in m.subtopics:
+                if not s.id.startswith(m.id + "."):
+                    errors.append(ContentError(f"sub-topic id must start with '{m.id}.'", file=path, item=s.id, field="id"))
+    return errors
+
+
+def load_catalog(path: Path | None = None) -> Catalog:
+    path = path or DATA_DIR / "catalog.yaml"
+    data = _read_yaml(path)
+    try:
+        cat = Catalog.model_validate(data)
+    except ValidationError as exc:
+        raise ContentErrors(_pydantic_errors(exc, path, data, None)) from None
+    errors = _check_catalog(cat, path)
+    if errors:
+        raise ContentErrors(errors)
+    return cat
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+# ---------------------------------------------------------------- banks
+
+class SummativeText(_Model):
+    prompt: str = Field(min_length=1)
+    choices: dict[Literal["a", "b", "c", "d"], str]
+
+
+class SummativeQuestion(_Model):
+    """A single-answer MCQ of the self-assessment, the module quiz and the final evaluation.
+
+    The public bank holds no key: the key lives in graders/keys/<module>.yaml.
+    """
+
+    id: str
+    subtopics: list[str] = Field(min_length=1)
+    digcomp: str
+    fr: SummativeText
+    en: SummativeText
+
+    def text(self, lang: str) -> SummativeText:
+        return getattr(self, lang)
+
+
+class SummativeBank(_Model):
+    module: str
+    questions: list[SummativeQuestion]
+
+
+class FormativeChoice(_Model):
+    text: str = Field(min_length=1)
+    correct: bool = False
+    explanation: str = Field(min_length=1)
+
+
+class FormativeText(_Model):
+    prompt: str = Field(min_length=1)
+    choices: list[FormativeChoice] = Field(min_length=2)
+
+
+class FormativeItem(_Model):
+    """A practice check inside a lesson: immediate feedback, an explanation per option."""
+
+    id: str
+    subtopic: str
+    fr: FormativeText
+    en: FormativeText
+
+    def text(self, lang: str) -> FormativeText:
+        return getattr(self, lang)
+
+
+class FormativeBank(_Model):
+    module: str
+    items: list[FormativeItem]
+
+
+class Key(_Model):
+    answer: Literal["a", "b", "c", "d"]
+    why: Text | None = None
+
+
+class KeyFile(_Model):
+    module: str
+    keys: dict[str, Key]
+
+
+def bank_dir(kind: str) -> Path:
+    return DATA_DIR / "banks" / kind
+
+
+def _load_model(model, path: Path, container: str):
+    data = _read_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentErrors(_pydantic_errors(exc, path, data, container)) from None
+
+
+def load_summative(path: Path) -> SummativeBank:
+    return _load_model(SummativeBank, path, "questions")
+
+
+def load_formative(path: Path) -> FormativeBank:
+    return _load_model(FormativeBank, path, "items")
+
+
+def load_keyfile(path: Path) -> KeyFile:
+    return _load_model(KeyFile, path, "keys")
+
+
+class Banks:
+    """All banks of the programme, validated against the catalog."""
+
+    def __init__(self, summative: dict[str, SummativeQuestion], formative: dict[str, FormativeItem],
+                 by_module: dict[str, list[SummativeQuestion]]):
+        self.summative = summative
+        self.formative = formative
+        self.by_module = by_module
+
+    def module_questions(self, module_id: str) -> list[SummativeQuestion]:
+        catalog().module(module_id)
+        return self.by_module.get(module_id, [])
+
+    def course_questions(self, course_id: str) -> list[SummativeQuestion]:
+        return [q for m in catalog().course(course_id).modules for q in self.by_module.get(m.id, [])]
+
+    def formative_item(self, item_id: str) -> FormativeItem:
+        try:
+            return self.formative[item_id]
+        except KeyError:
+            raise UnknownIdError(f"unknown formative item '{item_id}'", file=bank_dir("formative")) from None
+
+
+def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tuple[Banks, list[ContentError]]:
+    errors: list[ContentError] = []
+    summative: dict[str, SummativeQuestion] = {}
+    where: dict[str, Path] = {}
+    by_module: dict[str, list[SummativeQuestion]] = {}
+    known_st = cat.subtopic_ids
+    known_modules = {m.id for m in cat.modules}
+    for path in sorted(summative_dir.glob("*.yaml")):
+        try:
+            bank = load_summative(path)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        if bank.module not in known_modules:
+            errors.append(ContentError(f"unknown module '{bank.module}'", file=path, field="module"))
+            continue
+        for q in bank.questions:
+            if q.id in summative:
+                errors.append(ContentError(f"duplicate question id (first in {where[q.id].name})", file=path, item=q.id, field="id"))
+                continue
+            if not q.id.startswith(bank.module + ".q"):
+                errors.append(ContentError(f"question id must look like '{bank.module}.qN'", file=path, item=q.id, field="id"))
+            for st in q.subtopics:
+                if st not in known_st or not st.startswith(bank.module + "."):
+                    errors.append(ContentError(f"unknown sub-topic '{st}' for module {bank.module}", file=path, item=q.id, field="subtopics"))
+            for lang in LANGS:
+                got = set(q.text(lang).choices)
+                if got != set(CHOICE_IDS):
+                    errors.append(ContentError(f"needs exactly the 4 choices a, b, c, d (has {', '.join(sorted(got))})",
+                                               file=path, item=q.id, field=f"{lang}.choices"))
+            summative[q.id] = q
+            where[q.id] = path
+            by_module.setdefault(bank.module, []).append(q)
+
+    formative: dict[str, FormativeItem] = {}
+    fwhere: dict[str, Path] = {}
+    for path in sorted(formative_dir.glob("*.yaml")):
+        try:
+            fbank = load_formative(path)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except ContentError as exc:
+            errors.append(exc)
+            continue
+        for item in fbank.items:
+            if item.id in formative:
+                errors.append(ContentError(f"duplicate formative id (first in {fwhere[item.id].name})", file=path, item=item.id, field="id"))
+                continue
+            if item.subtopic not in known_st:
+                errors.append(ContentError(f"unknown sub-topic '{item.subtopic}'", file=path, item=item.id, field="subtopic"))
+            for lang in LANGS:
+                n = sum(c.correct for c in item.text(lang).choices)
+                if n != 1:
+                    errors.append(ContentError(f"needs exactly one correct choice (has {n})", file=path, item=item.id, field=f"{lang}.choices"))
+            if len(item.fr.choices) != len(item.en.choices):
+                errors.append(ContentError("French and English have a different number of choices", file=path, item=item.id, field="choices"))
+            elif [c.correct for c in item.fr.choices] != [c.correct for c in item.en.choices]:
+                errors.append(ContentError("the correct choice differs between French and English", file=path, item=item.id, field="choices"))
+            formative[item.id] = item
+            fwhere[item.id] = path
+    return Banks(summative, formative, by_module), errors
+
+
+def load_banks(summative_dir: Path | None = None, formative_dir: Path | None = None,
+               cat: Catalog | None = None) -> Banks:
+    banks, errors = _collect_banks(cat or catalog(), summative_dir or bank_dir("summative"),
+                                   formative_dir or bank_dir("formative"))
+    if errors:
+        raise ContentErrors(errors)
+    return banks
+
+
+@lru_cache(maxsize=1)
+def banks() -> Banks:
+    return load_banks()
+
+
+def load_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
+    """Read every key file and check it against the bank: no orphan key, no keyless question."""
+    keys_dir = keys_dir or get_settings().keys_dir
+    if keys_dir is None or not keys_dir.is_dir():
+        raise KeysUnavailableError("answer keys not found", file=keys_dir,
+                                   hint="set SETS_KEYS_DIR to the graders/keys folder; on a hub, scoring runs in the grading service")
+    banks_ = banks_ or banks()
+    keys: dict[str, Key] = {}
+    errors: list[ContentError] = []
+    for path in sorted(keys_dir.glob("*.yaml")):
+        try:
+            kf = load_keyfile(path)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except PermissionError:
+            raise KeysUnavailableError("answer keys are not readable by this account", file=path) from None
+        for qid, key in kf.keys.items():
+            if qid not in banks_.summative:
+                errors.append(ContentError("key for an unknown question", file=path, item=qid, field="keys"))
+            elif qid in keys:
+                errors.append(ContentError("question keyed twice", file=path, item=qid, field="keys"))
+            keys[qid] = key
+    for qid in banks_.summative:
+        if qid not in keys:
+            errors.append(ContentError("question has no key", file=keys_dir, item=qid, field="answer"))
+    if errors:
+        raise ContentErrors(errors)
+    return keys

@@ -1,0 +1,1 @@
+"""Practical exercises of the modules: data loading, computation, checkers with feedback, charts."""

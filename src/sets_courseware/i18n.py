@@ -1,0 +1,70 @@
+"""One message table for the interface, French first; `t(key, lang, **values)`."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "quiz.title": {"fr": "Quiz du module {module} (noté)", "en": "Module {module} quiz (graded)"},
+    "quiz.help": {"fr": "Une seule bonne réponse par question. Chaque choix est enregistré aussitôt dans {file} ; vous pouvez fermer le notebook et reprendre plus tard.",
+                  "en": "One correct answer per question. Each choice is saved at once in {file}; you can close the notebook and come back later."},
+    "quiz.saved": {"fr": "Enregistré", "en": "Saved"},
+    "quiz.not_answered": {"fr": "Pas encore répondu", "en": "Not answered yet"},
+    "quiz.progress": {"fr": "{done}/{total} réponses enregistrées", "en": "{done}/{total} answers saved"},
+    "quiz.broken": {"fr": "Le fichier de réponses était illisible ({problem}). Il a été mis de côté et le quiz repart de zéro.",
+                    "en": "The answers file could not be read ({problem}). It was kept aside and the quiz starts afresh."},
+    "quiz.save_failed": {"fr": "Échec de l'enregistrement : {error}", "en": "Saving failed: {error}"},
+    "question": {"fr": "Question {n}", "en": "Question {n}"},
+    "check.title": {"fr": "Vérifiez votre compréhension", "en": "Check your understanding"},
+    "check.button": {"fr": "Vérifier", "en": "Check"},
+    "check.correct": {"fr": "Bonne réponse.", "en": "Correct."},
+    "check.wrong": {"fr": "Pas tout à fait.", "en": "Not quite."},
+    "check.pick": {"fr": "Choisissez une réponse.", "en": "Pick an answer."},
+    "check.review": {"fr": "Voir toutes les explications", "en": "Show all explanations"},
+    "path.title": {"fr": "Mon parcours SETS", "en": "My SETS path"},
+    "path.intro": {"fr": "Choisissez votre cours, répondez à l'auto-évaluation (5 questions par module) et obtenez les leçons qui vous seront le plus utiles.",
+                   "en": "Pick your course, answer the self-assessment (5 questions per module) and get the lessons that will help you most."},
+    "path.language": {"fr": "Langue", "en": "Language"},
+    "path.course": {"fr": "Cours", "en": "Course"},
+    "path.learner": {"fr": "Votre nom (une seule fois)", "en": "Your name (asked once)"},
+    "path.learner_set": {"fr": "Continuer", "en": "Continue"},
+    "path.hello": {"fr": "Apprenant·e : {name}", "en": "Learner: {name}"},
+    "path.initial": {"fr": "Auto-évaluation initiale", "en": "Initial self-assessment"},
+    "path.final": {"fr": "Évaluation finale", "en": "Final evaluation"},
+    "path.submit": {"fr": "Envoyer mes réponses", "en": "Submit my answers"},
+    "path.submit_confirm": {"fr": "Envoyer ? Chaque évaluation ne s'envoie qu'une fois.", "en": "Submit? Each evaluation can be submitted only once."},
+    "path.unanswered": {"fr": "Il reste {n} question(s) sans réponse.", "en": "{n} question(s) still unanswered."},
+    "path.draft_saved": {"fr": "Réponses enregistrées ({done}/{total}).", "en": "Answers saved ({done}/{total})."},
+    "path.submitted": {"fr": "Envoyée le {when}.", "en": "Submitted on {when}."},
+    "path.scores": {"fr": "Vos résultats par module", "en": "Your results per module"},
+    "path.module": {"fr": "Module", "en": "Module"},
+    "path.score": {"fr": "Score", "en": "Score"},
+    "path.status": {"fr": "Statut", "en": "Status"},
+    "path.status.mastered": {"fr": "Acquis", "en": "Mastered"},
+    "path.status.suggested": {"fr": "Leçons suggérées", "en": "Lessons suggested"},
+    "path.status.required": {"fr": "Module obligatoire", "en": "Module required"},
+    "path.your_path": {"fr": "Votre parcours", "en": "Your path"},
+    "path.open_lesson": {"fr": "Ouvrir la leçon", "en": "Open the lesson"},
+    "path.open_module": {"fr": "Ouvrir le module", "en": "Open the module"},
+    "path.rules": {"fr": "Comment ce parcours est calculé", "en": "How this path is worked out"},
+    "path.rules.text": {"fr": "Pour chaque module, 5 questions. Score ≥ {mastered} % : module acquis. Score < {required} % : module obligatoire. Entre les deux : les leçons des sous-thèmes des questions manquées sont suggérées. {mandatory}Les bonnes réponses ne sont pas affichées : les mêmes questions reviennent à l'évaluation finale.",
+                        "en": "Each module has 5 questions. Score ≥ {mastered}%: module mastered. Score < {required}%: module required. In between: the lessons of the sub-topics of the missed questions are suggested. {mandatory}Correct answers are not shown: the same questions come back in the final evaluation."},
+    "path.rules.mandatory": {"fr": "Dans ce cours, les modules suggérés deviennent obligatoires. ", "en": "In this course, suggested modules become mandatory. "},
+    "path.final_locked": {"fr": "L'évaluation finale s'ouvre une fois l'auto-évaluation initiale envoyée.", "en": "The final evaluation opens once the initial self-assessment is submitted."},
+    "path.progress": {"fr": "Progression par module", "en": "Progress per module"},
+    "path.pre": {"fr": "Avant", "en": "Before"},
+    "path.post": {"fr": "Après", "en": "After"},
+    "path.gain": {"fr": "Gain normalisé", "en": "Normalised gain"},
+    "path.gain.help": {"fr": "Gain normalisé g = (après − avant) / (100 − avant) : la part de ce qui restait à apprendre qui a été acquise.",
+                       "en": "Normalised gain g = (after − before) / (100 − before): the share of what was left to learn that was learnt."},
+    "path.error": {"fr": "Erreur : {error}", "en": "Error: {error}"},
+    "path.lessons_for": {"fr": "Leçons à suivre :", "en": "Lessons to study:"},
+    "path.nothing": {"fr": "Rien à reprendre dans ce module.", "en": "Nothing to review in this module."},
+}
+
+
+def t(key: str, lang: str = "fr", **values) -> str:
+    try:
+        entry = MESSAGES[key]
+    except KeyError:
+        raise KeyError(f"no message '{key}' in sets_courseware.i18n.MESSAGES") from None
+    text = entry.get(lang) or entry["fr"]
+    return text.format(**values) if values else text

@@ -1,0 +1,61 @@
+"""What a module or session notebook calls: `nb = Lesson("3.2", "fr")`, then `nb.check(id)`, `nb.quiz()`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from IPython.display import display
+
+from .content import banks, catalog
+from .widgets import FormativeCheck, ModuleQuiz
+
+
+class Lesson:
+    def __init__(self, module_id: str, lang: str = "fr"):
+        self.module = catalog().module(module_id)
+        self.lang = lang
+
+    def check(self, item_id: str) -> FormativeCheck:
+        widget = FormativeCheck(banks().formative_item(item_id), self.lang)
+        display(widget)
+        return widget
+
+    def quiz(self, folder: Path | None = None) -> ModuleQuiz:
+        widget = ModuleQuiz(self.module.id, banks().module_questions(self.module.id), self.lang, folder)
+        display(widget)
+        return widget
+
+
+class Session:
+    """A live-session notebook (slides): gives access to the course and the cohort's results."""
+
+    def __init__(self, session_id: str, lang: str = "fr"):
+        course = catalog().course(session_id.split(".")[0])
+        matches = [s for s in course.live_sessions if s.id == session_id]
+        if not matches:
+            from .errors import UnknownIdError
+            raise UnknownIdError(f"unknown live session '{session_id}'")
+        self.session = matches[0]
+        self.course = course
+        self.lang = lang
+
+    def check(self, item_id: str) -> FormativeCheck:
+        widget = FormativeCheck(banks().formative_item(item_id), self.lang)
+        display(widget)
+        return widget
+
+    def challenges(self, scores: dict[str, float] | None = None, n: int = 4, cohort: str | None = None):
+        """Show the n scenario challenges aimed at the cohort's weakest sub-topics.
+
+        Without `scores`, the per-sub-topic scores of the cohort's initial self-assessments
+        are read from the store; with none recorded yet, the bank's first challenges are shown.
+        """
+        from .sessions import pick_challenges
+        from .render import challenges_html
+        if scores is None:
+            from .store import Store
+            scores = Store.default().subtopic_scores(self.course.id, cohort=cohort)
+        picked = pick_challenges(self.course.id, scores, n)
+        from IPython.display import HTML
+        display(HTML(challenges_html(picked, scores, self.lang)))
+        return picked

@@ -1,0 +1,86 @@
+"""`sets validate`: catalog, banks, keys, lesson sources and built notebooks checked together."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+
+from .content import LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_keys
+from .errors import ContentError, ContentErrors, SetsError
+
+QUESTIONS_PER_MODULE = 5
+
+
+def coverage_problems(banks_: Banks) -> list[ContentError]:
+    """Each module: 5 questions whose tags spread over all its sub-topics as evenly as 5 allow."""
+    errors = []
+    for module in catalog().modules:
+        qs = banks_.by_module.get(module.id, [])
+        path = bank_dir("summative") / f"{module.id}.yaml"
+        if len(qs) != QUESTIONS_PER_MODULE:
+            errors.append(ContentError(f"module {module.id} has {len(qs)} summative question(s), needs {QUESTIONS_PER_MODULE}",
+                                       file=path, field="questions"))
+            continue
+        counts = Counter(st for q in qs for st in q.subtopics)
+        tally = [counts.get(s.id, 0) for s in module.subtopics]
+        missing = [s.id for s in module.subtopics if not counts.get(s.id)]
+        if missing:
+            errors.append(ContentError(f"no question tagged with sub-topic(s) {', '.join(missing)}", file=path, field="subtopics"))
+        elif max(tally) - min(tally) > 1:
+            errors.append(ContentError(f"tags are uneven across sub-topics ({dict(zip([s.id for s in module.subtopics], tally))})",
+                                       file=path, field="subtopics"))
+    return errors
+
+
+def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complete: bool = True) -> dict:
+    """Run every check; raise ContentErrors listing all problems, or return counts."""
+    errors: list[ContentError] = []
+    try:
+        cat = load_catalog()
+    except ContentErrors:
+        raise
+    banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"))
+    errors.extend(bank_errors)
+    if complete:
+        errors.extend(coverage_problems(banks_))
+    n_keys = 0
+    try:
+        n_keys = len(load_keys(keys_dir, banks_))
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+    except SetsError as exc:
+        errors.append(ContentError(str(exc)))
+    n_notebooks = 0
+    if check_notebooks:
+        from .authoring import build_all, parity_problems, source_files
+        from .settings import repo_root
+        if repo_root() is not None:
+            try:
+                stale = build_all(check_only=True)
+                for path in stale:
+                    errors.append(ContentError("notebook is out of date with its source; run `sets build`", file=path))
+            except ContentErrors as exc:
+                errors.extend(exc.errors)
+            nb_dir = repo_root() / "notebooks"
+            for fr_path in sorted(nb_dir.glob("*/fr/*.ipynb")) + sorted(nb_dir.glob("*/sessions/fr/*.ipynb")):
+                en_path = Path(str(fr_path).replace("/fr/", "/en/"))
+                n_notebooks += 1
+                if not en_path.exists():
+                    errors.append(ContentError("English twin missing", file=fr_path))
+                    continue
+                fr_nb, en_nb = nbformat.read(fr_path, 4), nbformat.read(en_path, 4)
+                for p in parity_problems(fr_nb, en_nb, fr_path.name):
+                    errors.append(ContentError(p, file=fr_path))
+                for cell in fr_nb.cells + en_nb.cells:
+                    for item in cell.metadata.get("sets", {}).get("items", []):
+                        if item not in banks_.formative:
+                            errors.append(ContentError(f"check of unknown formative item '{item}'", file=fr_path, item=item))
+            del source_files
+    if errors:
+        raise ContentErrors(errors)
+    return {"courses": len(cat.courses), "modules": len(cat.modules),
+            "subtopics": sum(len(c.subtopics) for c in cat.courses),
+            "summative": len(banks_.summative), "formative": len(banks_.formative), "keys": n_keys,
+            "notebook_pairs": n_notebooks, "languages": list(LANGS)}
