@@ -274,7 +274,10 @@ class KeyFile(_Model):
 
 
 def bank_dir(kind: str) -> Path:
-    return DATA_DIR / "banks" / kind
+    """Folder of a bank kind ("summative" | "formative"); SETS_BANKS_DIR points elsewhere (tests, forks)."""
+    import os
+    base = Path(os.environ["SETS_BANKS_DIR"]) if os.environ.get("SETS_BANKS_DIR") else DATA_DIR / "banks"
+    return base / kind
 
 
 def _load_model(model, path: Path, container: str):
@@ -430,3 +433,11 @@ def load_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict
     if errors:
         raise ContentErrors(errors)
     return keys
+
+
+def clear_caches() -> None:
+    """Forget loaded content and settings (after editing files or changing SETS_* variables)."""
+    from .settings import get_settings as _gs
+    catalog.cache_clear()
+    banks.cache_clear()
+    _gs.cache_clear()

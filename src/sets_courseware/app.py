@@ -1,0 +1,252 @@
+"""The Voilà page: self-assessment -> adaptive path, and final evaluation -> progress per module.
+
+Thin: layout and calls into AssessmentService; scoring happens in the service, and the
+browser only ever receives questions, the learner's own choices, scores and paths.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+import ipywidgets as w
+
+from .assessment import AssessmentService
+from .authoring import anchor
+from .charts import grouped_bars
+from .content import catalog
+from .errors import SetsError
+from .i18n import t
+from .settings import get_settings
+from .widgets import MCQ
+
+STATUS_COLOURS = {"mastered": "#1b5e20", "suggested": "#8a5a00", "required": "#8a1c1c"}
+CSS = """<style>
+.sets-app {max-width: 60em; font-size: 15px}
+.sets-app .widget-radio-box label {white-space: normal; line-height: 1.4; margin: 0.2em 0}
+.sets-app table.sets-table {border-collapse: collapse; margin: 0.5em 0}
+.sets-app table.sets-table th, .sets-app table.sets-table td {border: 1px solid #c9d3e0; padding: 0.3em 0.7em; text-align: left}
+.sets-app .sets-module-title {margin-top: 1.2em}
+</style>"""
+
+
+def remembered_learner(home: Path) -> str:
+    """On a hub the learner is the hub user; locally a name given once and kept in SETS_HOME."""
+    hub_user = os.environ.get("JUPYTERHUB_USER")
+    if hub_user:
+        return hub_user
+    settings = get_settings()
+    if settings.learner:
+        return settings.learner
+    try:
+        return (home / "learner.txt").read_text(encoding="utf-8").strip()
+    except OSError:
+        return ""
+
+
+class PathApp:
+    def __init__(self, service: AssessmentService | None = None, learner: str | None = None, lang: str | None = None,
+                 notebooks_url: str = "../../../lab/tree/notebooks"):
+        settings = get_settings()
+        self.service = service or AssessmentService()
+        self.home = settings.home
+        self.learner = learner if learner is not None else remembered_learner(self.home)
+        self.lang = lang or settings.lang
+        self.notebooks_url = notebooks_url
+        self.course_id: str | None = None
+        self.view = w.VBox()
+        self.view.add_class("sets-app")
+        self.lang_picker = w.ToggleButtons(options=[("Français", "fr"), ("English", "en")], value=self.lang,
+                                           description=t("path.language", self.lang))
+        self.lang_picker.observe(self._lang_changed, names="value")
+        self.course_picker = w.Dropdown(description=t("path.course", self.lang), layout=w.Layout(width="100%"))
+        self._course_options()
+        self.course_picker.observe(self._course_changed, names="value")
+        self.body = w.VBox()
+        self.render()
+
+    # -- top of the page ---------------------------------------------------
+    def _course_options(self) -> None:
+        value = self.course_id
+        self.course_picker.options = [("—", None)] + [
+            (f"{c.id}. {c.short_title(self.lang)}", c.id) for c in catalog().courses]
+        self.course_picker.value = value
+
+    def _lang_changed(self, change) -> None:
+        self.lang = change["new"]
+        self.lang_picker.description = t("path.language", self.lang)
+        self.course_picker.description = t("path.course", self.lang)
+        self._course_options()
+        self.render()
+
+    def _course_changed(self, change) -> None:
+        self.course_id = change["new"]
+        self.render_body()
+
+    def render(self) -> None:
+        header = w.HTML(CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
+                        f"<p>{html.escape(t('path.intro', self.lang))}</p>")
+        self.view.children = [header, self.lang_picker, self._learner_row(), self.course_picker, self.body]
+        self.render_body()
+
+    def _learner_row(self) -> w.Widget:
+        if self.learner:
+            return w.HTML(f"<p>{html.escape(t('path.hello', self.lang, name=self.learner))}</p>")
+        name = w.Text(description=t("path.learner", self.lang), style={"description_width": "initial"})
+        ok = w.Button(description=t("path.learner_set", self.lang), button_style="primary")
+
+        def set_name(_=None):
+            if name.value.strip():
+                self.learner = name.value.strip()
+                self.home.mkdir(parents=True, exist_ok=True)
+                (self.home / "learner.txt").write_text(self.learner, encoding="utf-8")
+                self.render()
+        ok.on_click(set_name)
+        return w.HBox([name, ok])
+
+    # -- body: the two evaluations of the chosen course ------------------------
+    def render_body(self) -> None:
+        if not self.learner or not self.course_id:
+            self.body.children = []
+            return
+        try:
+            tabs = w.Tab(children=[self._evaluation("initial"), self._evaluation("final")])
+            tabs.titles = (t("path.initial", self.lang), t("path.final", self.lang))
+            if self.service.state(self.learner, self.course_id, "initial")["submitted_at"]:
+                tabs.selected_index = 1 if self.service.state(self.learner, self.course_id, "final")["responses"] else 0
+            self.body.children = [tabs]
+        except SetsError as exc:
+            self.body.children = [w.HTML(f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>')]
+
+    def _evaluation(self, kind: str) -> w.Widget:
+        course = catalog().course(self.course_id)
+        if kind == "final" and not self.service.state(self.learner, course.id, "initial")["submitted_at"]:
+            return w.HTML(f"<p>{html.escape(t('path.final_locked', self.lang))}</p>")
+        state = self.service.state(self.learner, course.id, kind)
+        submitted = state["submitted_at"] is not None
+        responses = dict(state["responses"])
+        status = w.HTML()
+        items: list[w.Widget] = []
+        mcqs: list[MCQ] = []
+        by_module = {m.id: [] for m in course.modules}
+        for q in self.service.questions(course.id):
+            by_module[q.id.rsplit(".q", 1)[0]].append(q)
+
+        def on_change(qid: str, choice: str | None) -> None:
+            try:
+                self.service.save(self.learner, course.id, kind, qid, choice)
+                responses[qid] = choice
+                done = sum(1 for m in mcqs if m.radio.value is not None)
+                status.value = f'<p aria-live="polite">{html.escape(t("path.draft_saved", self.lang, done=done, total=len(mcqs)))}</p>'
+            except SetsError as exc:
+                status.value = f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>'
+
+        number = 0
+        for module in course.modules:
+            items.append(w.HTML(f'<h3 class="sets-module-title">{html.escape(module.id)} — '
+                                f'{html.escape(module.title(self.lang))}</h3>'))
+            for q in by_module[module.id]:
+                number += 1
+                mcq = MCQ(q, self.lang, number, responses.get(q.id), on_change)
+                mcq.radio.disabled = submitted
+                mcqs.append(mcq)
+                items.append(mcq)
+        results_box = w.VBox()
+        if submitted:
+            when = state["submitted_at"].strftime("%Y-%m-%d %H:%M")
+            status.value = f"<p>{html.escape(t('path.submitted', self.lang, when=when))}</p>"
+            results_box.children = self._results(kind, state["results"])
+            return w.VBox([results_box, w.HTML("<hr>")] + items + [status])
+
+        submit = w.Button(description=t("path.submit", self.lang), button_style="primary", icon="paper-plane")
+        confirm = w.Button(description=t("path.submit_confirm", self.lang), button_style="warning",
+                           layout=w.Layout(display="none", width="auto"))
+
+        def do_submit(_=None) -> None:
+            try:
+                self.service.submit(self.learner, course.id, kind)
+            except SetsError as exc:
+                status.value = f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>'
+                return
+            self.render_body()
+
+        def ask(_=None) -> None:
+            missing = sum(1 for m in mcqs if m.radio.value is None)
+            if missing:
+                status.value = f'<p role="alert">{html.escape(t("path.unanswered", self.lang, n=missing))}</p>'
+            confirm.layout.display = ""
+
+        submit.on_click(ask)
+        confirm.on_click(do_submit)
+        return w.VBox(items + [status, w.HBox([submit, confirm])])
+
+    # -- results --------------------------------------------------------------
+    def _link(self, module_id: str, subtopic_id: str | None = None) -> str:
+        module = catalog().module(module_id)
+        folder = catalog().course(module.course_id).folder
+        url = f"{self.notebooks_url}/{folder}/{self.lang}/{module.notebook_name()}"
+        if subtopic_id:
+            url += "#" + quote(anchor(subtopic_id, self.lang), safe="")
+        return url
+
+    def _results(self, kind: str, results) -> list[w.Widget]:
+        course = catalog().course(self.course_id)
+        path = self.service.path(course.id, results)
+        rows = []
+        for p in path:
+            module = catalog().module(p.module)
+            label = t(f"path.status.{p.status}", self.lang)
+            rows.append(f"<tr><td>{p.module} {html.escape(module.title(self.lang))}</td><td>{p.percent:.0f} %</td>"
+                        f'<td style="color:{STATUS_COLOURS[p.status]}"><strong>{html.escape(label)}</strong></td></tr>')
+        table = (f"<h3>{html.escape(t('path.scores', self.lang))}</h3><table class='sets-table'>"
+                 f"<tr><th>{t('path.module', self.lang)}</th><th>{t('path.score', self.lang)}</th>"
+                 f"<th>{t('path.status', self.lang)}</th></tr>{''.join(rows)}</table>")
+        out = [w.HTML(table)]
+        if kind == "initial":
+            out.append(w.HTML(self._path_html(path)))
+        else:
+            out.append(w.HTML(self._progress_html()))
+        rules = self.service.rules
+        mandatory = t("path.rules.mandatory", self.lang) if course.path_rule == "mandatory" else ""
+        out.append(w.HTML(f"<details><summary>{html.escape(t('path.rules', self.lang))}</summary><p>"
+                          + html.escape(t("path.rules.text", self.lang, mastered=rules.mastered_at,
+                                          required=rules.required_below, mandatory=mandatory))
+                          + "</p></details>"))
+        return out
+
+    def _path_html(self, path) -> str:
+        parts = [f"<h3>{html.escape(t('path.your_path', self.lang))}</h3><ul class='sets-path'>"]
+        for p in path:
+            module = catalog().module(p.module)
+            label = t(f"path.status.{p.status}", self.lang)
+            head = (f'<a href="{self._link(p.module)}" target="_blank">{p.module} '
+                    f"{html.escape(module.title(self.lang))}</a> — "
+                    f'<span class="sets-status-{p.status}" style="color:{STATUS_COLOURS[p.status]}">{html.escape(label)}</span>')
+            if not p.subtopics:
+                parts.append(f"<li>{head}<br><small>{html.escape(t('path.nothing', self.lang))}</small></li>")
+                continue
+            lessons = "".join(f'<li><a href="{self._link(p.module, st)}" target="_blank">{st} '
+                              f"{html.escape(catalog().subtopic(st).title(self.lang))}</a></li>" for st in p.subtopics)
+            parts.append(f"<li>{head}<br>{html.escape(t('path.lessons_for', self.lang))}<ul>{lessons}</ul></li>")
+        return "".join(parts) + "</ul>"
+
+    def _progress_html(self) -> str:
+        progress = self.service.progress(self.learner, self.course_id) or []
+        rows = "".join(
+            f"<tr><td>{g.module}</td><td>{g.pre:.0f} %</td><td>{g.post:.0f} %</td>"
+            f"<td>{'—' if g.gain is None else f'{g.gain:+.2f}'}</td></tr>" for g in progress)
+        chart = grouped_bars([g.module for g in progress],
+                             [(t("path.pre", self.lang), "#9fb3c8", [g.pre for g in progress]),
+                              (t("path.post", self.lang), "#1f5f8b", [g.post for g in progress])],
+                             t("path.progress", self.lang))
+        return (f"<h3>{html.escape(t('path.progress', self.lang))}</h3>{chart}<table class='sets-table'>"
+                f"<tr><th>{t('path.module', self.lang)}</th><th>{t('path.pre', self.lang)}</th>"
+                f"<th>{t('path.post', self.lang)}</th><th>{t('path.gain', self.lang)}</th></tr>{rows}</table>"
+                f"<p><small>{html.escape(t('path.gain.help', self.lang))}</small></p>")
+
+    def show(self):
+        from IPython.display import display
+        display(self.view)
+        return self

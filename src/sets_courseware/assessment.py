@@ -1,0 +1,61 @@
+"""The assessment service: self-assessment and final evaluation, scored where the keys are.
+
+The page (Voilà) calls this; it returns per-module scores and paths, never keys nor
+which answer was right.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Callable, Mapping
+
+from .content import Key, banks, catalog, load_keys
+from .path import Gain, ModulePath, ModuleResult, PathRules, build_path, gains, score
+from .store import Store
+
+
+class AssessmentService:
+    def __init__(self, store: Store | None = None, keys: Callable[[], Mapping[str, Key]] = load_keys,
+                 rules: PathRules | None = None):
+        self.store = store or Store.default()
+        self._keys = keys
+        self.rules = rules or PathRules.from_env()
+
+    def questions(self, course_id: str):
+        return banks().course_questions(course_id)
+
+    def save(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
+        valid = {q.id for q in self.questions(course_id)}
+        if question_id not in valid:
+            from .errors import UnknownIdError
+            raise UnknownIdError(f"question '{question_id}' is not in course {course_id}")
+        self.store.save_response(learner, course_id, kind, question_id, choice)
+
+    def _scorer(self, course_id: str):
+        def scorer(responses: dict[str, str]) -> list[dict]:
+            keys = self._keys()
+            return [asdict(r) for r in score(course_id, self.questions(course_id), responses, keys)]
+        return scorer
+
+    def submit(self, learner: str, course_id: str, kind: str) -> list[ModuleResult]:
+        catalog().course(course_id)
+        return self.results_of(self.store.submit(learner, course_id, kind, self._scorer(course_id)))
+
+    @staticmethod
+    def results_of(rows: list[dict] | None) -> list[ModuleResult]:
+        return [ModuleResult(**r) for r in rows or []]
+
+    def state(self, learner: str, course_id: str, kind: str) -> dict:
+        st = self.store.attempt_state(learner, course_id, kind)
+        st["results"] = self.results_of(st["results"]) if st["results"] else None
+        return st
+
+    def path(self, course_id: str, results: list[ModuleResult]) -> list[ModulePath]:
+        return build_path(course_id, results, self.rules)
+
+    def progress(self, learner: str, course_id: str) -> list[Gain] | None:
+        pre = self.state(learner, course_id, "initial")["results"]
+        post = self.state(learner, course_id, "final")["results"]
+        if not pre or not post:
+            return None
+        return gains(pre, post)

@@ -1,0 +1,215 @@
+"""The store: learners, attempts (initial / final), responses and module results (SQLAlchemy 2).
+
+SQLite by default (a file under SETS_HOME); PostgreSQL or any other database through the
+same SQLAlchemy URL in SETS_DB_URL. Scoring needs the keys, so `submit` takes a scorer
+callable and stores only results, never keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Callable, Literal
+
+from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, event,
+                        select)
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+from .errors import AttemptError, UnknownIdError
+
+Kind = Literal["initial", "final"]
+KINDS = ("initial", "final")
+SCHEMA_VERSION = 1
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Learner(Base):
+    __tablename__ = "learners"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    cohort: Mapped[str | None] = mapped_column(String(100), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    attempts: Mapped[list["Attempt"]] = relationship(back_populates="learner", cascade="all, delete-orphan")
+
+
+class Attempt(Base):
+    __tablename__ = "attempts"
+    __table_args__ = (UniqueConstraint("learner_id", "course_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: per-module results computed at submission: [{"module", "correct", "total", "missed_subtopics"}]
+    results: Mapped[list | None] = mapped_column(JSON, default=None)
+    learner: Mapped[Learner] = relationship(back_populates="attempts")
+    responses: Mapped[list["Response"]] = relationship(back_populates="attempt", cascade="all, delete-orphan")
+
+
+class Response(Base):
+    __tablename__ = "responses"
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(1))
+    saved_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+    attempt: Mapped[Attempt] = relationship(back_populates="responses")
+
+
+class Meta(Base):
+    __tablename__ = "sets_meta"
+    key: Mapped[str] = mapped_column(String(50), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Store:
+    """All reads and writes of assessment data go through here."""
+
+    _default: "Store | None" = None
+
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.url = url
+        self.engine = create_engine(url, future=True)
+        if self.engine.dialect.name == "sqlite":
+            @event.listens_for(self.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):  # WAL: readers do not block the writer
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA busy_timeout=5000")
+                cur.close()
+        Base.metadata.create_all(self.engine)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+        with self._session.begin() as s:
+            if s.get(Meta, "schema_version") is None:
+                s.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
+
+    @classmethod
+    def default(cls) -> "Store":
+        from .settings import get_settings
+        url = get_settings().db_url
+        if cls._default is None or cls._default.url != url:
+            cls._default = cls(url)
+        return cls._default
+
+    def session(self) -> Session:
+        return self._session()
+
+    # learners --------------------------------------------------------------
+    def learner(self, name: str, cohort: str | None = None) -> int:
+        name = name.strip()
+        if not name:
+            raise AttemptError("a learner needs a name")
+        with self._session.begin() as s:
+            row = s.scalar(select(Learner).where(Learner.name == name))
+            if row is None:
+                row = Learner(name=name, cohort=cohort)
+                s.add(row)
+                s.flush()
+            elif cohort and row.cohort != cohort:
+                row.cohort = cohort
+            return row.id
+
+    def _attempt(self, s: Session, learner: str, course_id: str, kind: str, create: bool) -> Attempt | None:
+        if kind not in KINDS:
+            raise AttemptError(f"unknown attempt kind '{kind}'", hint="initial or final")
+        lid = s.scalar(select(Learner.id).where(Learner.name == learner))
+        if lid is None:
+            if not create:
+                return None
+            lid = Learner(name=learner)
+            s.add(lid)
+            s.flush()
+            lid = lid.id
+        att = s.scalar(select(Attempt).where(Attempt.learner_id == lid, Attempt.course_id == course_id,
+                                             Attempt.kind == kind))
+        if att is None and create:
+            att = Attempt(learner_id=lid, course_id=course_id, kind=kind)
+            s.add(att)
+            s.flush()
+        return att
+
+    # responses -------------------------------------------------------------
+    def save_response(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
+        """Save one choice of a draft attempt at once (upsert); refuses after submission."""
+        with self._session.begin() as s:
+            att = self._attempt(s, learner, course_id, kind, create=True)
+            if att.submitted_at is not None:
+                raise AttemptError(f"the {kind} evaluation of course {course_id} was already submitted",
+                                   item=learner, hint="a trainer can reset it with `sets reset`")
+            row = s.get(Response, (att.id, question_id))
+            if choice is None:
+                if row is not None:
+                    s.delete(row)
+            elif row is None:
+                s.add(Response(attempt_id=att.id, question_id=question_id, choice=choice))
+            else:
+                row.choice = choice
+
+    def responses(self, learner: str, course_id: str, kind: str) -> dict[str, str]:
+        with self._session() as s:
+            att = self._attempt(s, learner, course_id, kind, create=False)
+            return {r.question_id: r.choice for r in att.responses} if att else {}
+
+    def attempt_state(self, learner: str, course_id: str, kind: str) -> dict:
+        """{'responses', 'submitted_at', 'results'} of one attempt (empty when not started)."""
+        with self._session() as s:
+            att = self._attempt(s, learner, course_id, kind, create=False)
+            if att is None:
+                return {"responses": {}, "submitted_at": None, "results": None}
+            return {"responses": {r.question_id: r.choice for r in att.responses},
+                    "submitted_at": att.submitted_at, "results": att.results}
+
+    def submit(self, learner: str, course_id: str, kind: str,
+               scorer: Callable[[dict[str, str]], list[dict]]) -> list[dict]:
+        """Score and freeze the attempt. Once per learner, course and kind."""
+        if kind == "final" and self.attempt_state(learner, course_id, "initial")["submitted_at"] is None:
+            raise AttemptError("the final evaluation opens after the initial self-assessment", item=learner)
+        with self._session.begin() as s:
+            att = self._attempt(s, learner, course_id, kind, create=True)
+            if att.submitted_at is not None:
+                raise AttemptError(f"the {kind} evaluation of course {course_id} was already submitted",
+                                   item=learner, hint="a trainer can reset it with `sets reset`")
+            responses = {r.question_id: r.choice for r in att.responses}
+            results = scorer(responses)
+            att.results = json.loads(json.dumps(results))
+            att.submitted_at = _now()
+            return att.results
+
+    def reset(self, learner: str, course_id: str, kind: str) -> bool:
+        """Trainer action: delete one attempt so the learner can take it again."""
+        with self._session.begin() as s:
+            att = self._attempt(s, learner, course_id, kind, create=False)
+            if att is None:
+                raise UnknownIdError(f"no {kind} attempt of course {course_id} for learner '{learner}'")
+            s.delete(att)
+            return True
+
+    def submitted(self, course_id: str, kind: str = "initial", cohort: str | None = None) -> list[tuple[str, dict, list]]:
+        """(learner, responses, results) of every submitted attempt of a course."""
+        with self._session() as s:
+            q = select(Attempt, Learner.name).join(Learner).where(
+                Attempt.course_id == course_id, Attempt.kind == kind, Attempt.submitted_at.is_not(None))
+            if cohort:
+                q = q.where(Learner.cohort == cohort)
+            return [(name, {r.question_id: r.choice for r in att.responses}, att.results)
+                    for att, name in s.execute(q).all()]
+
+    def subtopic_scores(self, course_id: str, kind: str = "initial", cohort: str | None = None) -> dict[str, float]:
+        """Cohort's percent correct per sub-topic (needs the keys: trainer side only)."""
+        from .content import banks, load_keys
+        from .path import subtopic_percent
+        attempts = [resp for _, resp, _ in self.submitted(course_id, kind, cohort)]
+        if not attempts:
+            return {}
+        return subtopic_percent(banks().course_questions(course_id), attempts, load_keys())

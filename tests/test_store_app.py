@@ -1,0 +1,118 @@
+"""The store (once per learner and course, trainer reset) and the path page driven in-process."""
+
+import json
+import os
+
+import ipywidgets as w
+import pytest
+
+from sets_courseware.app import PathApp
+from sets_courseware.assessment import AssessmentService
+from sets_courseware.content import banks, load_keys
+from sets_courseware.errors import AttemptError, UnknownIdError
+from sets_courseware.store import Store
+
+
+@pytest.fixture
+def store(mini):
+    url = os.environ.get("SETS_TEST_PG_URL") or f"sqlite:///{mini / 'store.sqlite'}"
+    s = Store(url)
+    if url.startswith("postgresql"):
+        from sets_courseware.store import Base
+        Base.metadata.drop_all(s.engine)
+        s = Store(url)
+    return s
+
+
+def test_submit_once_then_reset(store):
+    svc = AssessmentService(store)
+    keys = load_keys()
+    for q in banks().module_questions("3.2"):
+        svc.save("ana", "3", "initial", q.id, keys[q.id].answer)
+    results = svc.submit("ana", "3", "initial")
+    assert {r.module: r.correct for r in results}["3.2"] == 5
+    with pytest.raises(AttemptError, match="already submitted"):
+        svc.submit("ana", "3", "initial")
+    with pytest.raises(AttemptError, match="already submitted"):
+        svc.save("ana", "3", "initial", "3.2.q1", "a")
+    store.reset("ana", "3", "initial")
+    assert svc.state("ana", "3", "initial")["submitted_at"] is None
+    with pytest.raises(UnknownIdError):
+        store.reset("ana", "3", "final")
+
+
+def test_final_needs_initial_and_gives_gains(store):
+    svc = AssessmentService(store)
+    keys = load_keys()
+    qs = banks().module_questions("3.2")
+    with pytest.raises(AttemptError, match="after the initial"):
+        svc.submit("bo", "3", "final")
+    svc.save("bo", "3", "initial", qs[0].id, keys[qs[0].id].answer)
+    svc.submit("bo", "3", "initial")
+    for q in qs[:4]:
+        svc.save("bo", "3", "final", q.id, keys[q.id].answer)
+    svc.submit("bo", "3", "final")
+    g = {x.module: x for x in svc.progress("bo", "3")}
+    assert (g["3.2"].pre, g["3.2"].post) == (20.0, 80.0)
+    assert g["3.2"].gain == pytest.approx(0.75)
+
+
+def test_unknown_question_refused(store):
+    with pytest.raises(UnknownIdError, match="not in course 3"):
+        AssessmentService(store).save("ana", "3", "initial", "2.1.q1", "a")
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()) or ():
+        yield from _walk(child)
+
+
+def _state_text(view) -> str:
+    return json.dumps([wd.get_state() for wd in _walk(view)], default=str, ensure_ascii=False)
+
+
+def test_path_page_flow_and_no_key_in_widget_state(store):
+    svc = AssessmentService(store)
+    app = PathApp(svc, learner="chloe", lang="fr")
+    app.course_picker.value = "3"
+    tabs = app.body.children[0]
+    initial = tabs.children[0]
+    mcqs = [c for c in _walk(initial) if c.__class__.__name__ == "MCQ"]
+    assert len(mcqs) == 5  # only module 3.2 has questions in the test bank
+    keys = load_keys()
+    for i, m in enumerate(mcqs):  # two right, three wrong
+        k = keys[m.question.id].answer
+        m.radio.value = k if i < 2 else ("a" if k != "a" else "b")
+    assert store.responses("chloe", "3", "initial")["3.2.q1"] == keys["3.2.q1"].answer
+    buttons = [c for c in _walk(initial) if isinstance(c, w.Button)]
+    buttons[0].click()
+    buttons[1].click()
+    text = _state_text(app.view)
+    assert "Leçons suggérées" in text and "40 %" in text
+    assert "3.2.3" in text and "module_3_2.ipynb#3.2.3-" in text
+    for key in keys.values():
+        assert key.why.fr not in text and key.why.en not in text
+    # The page shows no per-question verdict.
+    assert "Bonne réponse" not in text and "correct" not in text.lower().replace("correct answers are not shown", "")
+    app.lang_picker.value = "en"
+    assert "Lessons suggested" in _state_text(app.view)
+    # Reopening shows the kept answers, frozen.
+    again = PathApp(svc, learner="chloe", lang="fr")
+    again.course_picker.value = "3"
+    frozen = [c for c in _walk(again.body.children[0].children[0]) if c.__class__.__name__ == "MCQ"]
+    assert [m.radio.value for m in frozen] == [m.radio.value for m in mcqs]
+    assert all(m.radio.disabled for m in frozen)
+
+
+def test_learner_name_asked_once(mini, monkeypatch):
+    from sets_courseware.settings import get_settings
+    app = PathApp(AssessmentService(Store(f"sqlite:///{mini / 's.sqlite'}")), lang="en")
+    row = app.view.children[2]
+    name, ok = row.children
+    name.value = "Dana"
+    ok.click()
+    assert (get_settings().home / "learner.txt").read_text() == "Dana"
+    assert PathApp(AssessmentService(Store(f"sqlite:///{mini / 's.sqlite'}"))).learner == "Dana"
+    monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
+    assert PathApp(AssessmentService(Store(f"sqlite:///{mini / 's.sqlite'}"))).learner == "hubuser"
