@@ -29,6 +29,8 @@ CSS = """<style>
 .sets-app table.sets-table {border-collapse: collapse; margin: 0.5em 0}
 .sets-app table.sets-table th, .sets-app table.sets-table td {border: 1px solid #c9d3e0; padding: 0.3em 0.7em; text-align: left}
 .sets-app .sets-module-title {margin-top: 1.2em}
+.sets-app a {color: #1f5f8b; text-decoration: underline}
+.sets-app .lm-TabBar-tab {min-width: 14em; flex: 0 0 auto}
 </style>"""
 
 

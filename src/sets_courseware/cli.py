@@ -56,6 +56,17 @@ def _build(args) -> int:
     return 0
 
 
+def _serve(args) -> int:
+    from pathlib import Path
+
+    from .serve import main
+    from .settings import repo_root
+    root = Path(args.root) if args.root else repo_root()
+    if root is None:
+        raise SetsError("no course folder to serve", hint="pass --root with the folder holding notebooks/ and voila_app/")
+    return main(root, args.port)
+
+
 def _add_grading(sub) -> None:
     from . import grading_cli
     grading_cli.register(sub)
@@ -89,6 +100,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build the notebooks from content/ sources")
     p.add_argument("--check", action="store_true", help="only report stale notebooks (exit 1 if any)")
     p.set_defaults(func=_build)
+
+    p = sub.add_parser("serve", help="serve JupyterLab and the Voilà path page on 127.0.0.1")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--root", help="folder with notebooks/ and voila_app/ (default: this checkout)")
+    p.set_defaults(func=_serve)
 
     for register in (_add_grading, _add_store):
         try:

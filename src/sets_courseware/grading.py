@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -102,9 +103,12 @@ def build_source(module_id: str, lang: str, keys: dict[str, Key], graders_dir: P
 
 def nbgrader(args: list[str], graders_dir: Path, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run the real nbgrader command line in the course directory."""
-    exe = Path(sys.executable).with_name("nbgrader")
+    bindir = Path(sys.executable).parent
+    exe = bindir / "nbgrader"
     cmd = [str(exe) if exe.exists() else "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=graders_dir, capture_output=True, text=True, timeout=timeout)
+    # nbgrader runs `alembic` and the kernel from PATH: put this environment's bin first.
+    env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    proc = subprocess.run(cmd, cwd=graders_dir, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         raise SetsError(f"`nbgrader {' '.join(args)}` failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}",
                         file=graders_dir)

@@ -45,6 +45,7 @@ class MCQ(w.VBox):
         super().__init__([_prompt(t("question", lang, n=number), text.prompt), self.radio, self.status],
                          layout=w.Layout(margin="0 0 1em 0"))
         self.add_class("sets-mcq")
+        self.add_class("sets-q-" + question.id.replace(".", "-"))  # stable hook for browser tests
 
     @staticmethod
     def _status_html(lang: str, saved: bool) -> str:
