@@ -14,9 +14,8 @@ from urllib.parse import quote
 import ipywidgets as w
 
 from .assessment import AssessmentService
-from .authoring import anchor
 from .charts import grouped_bars
-from .content import catalog
+from .content import anchor, catalog
 from .errors import SetsError
 from .i18n import t
 from .settings import get_settings

@@ -11,15 +11,22 @@ from typing import Callable, Mapping
 
 from .content import Key, banks, catalog, load_keys
 from .path import Gain, ModulePath, ModuleResult, PathRules, build_path, gains, score
-from .store import Store
 
 
 class AssessmentService:
-    def __init__(self, store: Store | None = None, keys: Callable[[], Mapping[str, Key]] = load_keys,
+    def __init__(self, store=None, keys: Callable[[], Mapping[str, Key]] = load_keys,
                  rules: PathRules | None = None):
-        self.store = store or Store.default()
+        self._store = store
         self._keys = keys
         self.rules = rules or PathRules.from_env()
+
+    @property
+    def store(self):
+        """The store, opened on first use (SQLAlchemy's import is kept off the page's first paint)."""
+        if self._store is None:
+            from .store import Store
+            self._store = Store.default()
+        return self._store
 
     def questions(self, course_id: str):
         return banks().course_questions(course_id)

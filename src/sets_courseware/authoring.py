@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .content import LANGS, catalog
+from .content import LANGS, anchor, catalog, section_heading  # noqa: F401  (anchor re-exported)
 from .errors import ContentError, ContentErrors
 from .settings import repo_root
 
@@ -54,15 +54,6 @@ def content_dir() -> Path:
     if root is None:
         raise ContentError("the content/ folder is only available in a source checkout")
     return root / "content"
-
-
-def anchor(subtopic_id: str, lang: str) -> str:
-    """The id JupyterLab and nbconvert give the sub-topic's heading (spaces become '-')."""
-    return section_heading(subtopic_id, lang).replace(" ", "-")
-
-
-def section_heading(subtopic_id: str, lang: str) -> str:
-    return f"{subtopic_id} {catalog().subtopic(subtopic_id).title(lang)}"
 
 
 def parse_source(path: Path) -> Source:

@@ -207,6 +207,16 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
+def section_heading(subtopic_id: str, lang: str) -> str:
+    """The heading of a sub-topic's section in its module notebook."""
+    return f"{subtopic_id} {catalog().subtopic(subtopic_id).title(lang)}"
+
+
+def anchor(subtopic_id: str, lang: str) -> str:
+    """The id JupyterLab and nbconvert give the sub-topic's heading (spaces become '-')."""
+    return section_heading(subtopic_id, lang).replace(" ", "-")
+
+
 # ---------------------------------------------------------------- banks
 
 class SummativeText(_Model):
