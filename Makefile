@@ -1,0 +1,47 @@
+# SETS courseware — the two commands of the README:
+#   make serve   install into .venv and serve JupyterLab + the Voilà path page on 127.0.0.1:8866
+#   make test    install into .venv and run every test
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 8866
+BIN = $(VENV)/bin
+
+.PHONY: install serve test test-fast bench validate coverage build release clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable ".[test]"
+	touch $@
+
+serve: install
+	$(BIN)/sets validate
+	$(BIN)/sets serve --port $(PORT)
+
+test: install
+	$(BIN)/sets validate
+	$(BIN)/pytest -n 2 --durations=15 tests voila_app --nbval-lax
+
+test-fast: install
+	$(BIN)/pytest -n 2 -m "not e2e and not notebooks"
+
+bench: install
+	$(BIN)/python bench/bench_path_page.py
+	$(BIN)/python bench/bench_grading.py
+
+validate: install
+	$(BIN)/sets validate
+
+coverage: install
+	$(BIN)/sets coverage
+
+build: install
+	$(BIN)/sets build
+
+release: install
+	$(BIN)/sets grade release
+
+clean:
+	rm -rf graders/source graders/release graders/submitted graders/autograded graders/feedback graders/gradebook.db
