@@ -58,10 +58,10 @@ def main() -> int:
             nbgrader(["autograde", aid, "--student", f"learner{i:04d}", "--create", "--force"], graders)
         nbg_s = (time.perf_counter() - t0) / args.autograded
         rows = compare(graders, aid, keys)
-        agree = sum(1 for r in rows if r["agree"])
+        agree = sum(1 for r in rows if r["nbgrader"] is not None and r["agree"])
     result = {"learners": args.learners, "autograded": args.autograded,
               "nbgrader_s_per_submission": round(nbg_s, 3), "direct_ms_per_submission": round(1000 * direct_s, 3),
-              "speedup": round(nbg_s / direct_s, 1), "agreeing_on_autograded": agree - (args.learners - args.autograded)}
+              "speedup": round(nbg_s / direct_s, 1), "agreeing_on_autograded": agree}
     print(json.dumps(result, indent=1))
     print(f"nbgrader autograde {nbg_s:.2f} s/submission vs direct {1000 * direct_s:.2f} ms/submission: "
           f"{nbg_s / direct_s:.0f}x faster; {result['agreeing_on_autograded']}/{args.autograded} autograded agree")
