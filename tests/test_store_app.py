@@ -17,13 +17,24 @@ from sets_courseware.store import Store
 def store(request, mini):
     """The same tests on SQLite and, when .ci/run started one (SETS_TEST_PG_URL), on PostgreSQL."""
     if request.param == "sqlite":
-        return Store(f"sqlite:///{mini / 'store.sqlite'}")
+        yield Store(f"sqlite:///{mini / 'store.sqlite'}")
+        return
     url = os.environ.get("SETS_TEST_PG_URL")
     if not url:
         pytest.skip("SETS_TEST_PG_URL not set (.ci/run starts a PostgreSQL server and sets it)")
-    from sets_courseware.store import Base
-    Base.metadata.drop_all(Store(url).engine)
-    return Store(url)
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    name = f"sets_test_{uuid.uuid4().hex[:12]}"  # one database per test: safe with pytest -n 2
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    store = Store(url.rsplit("/", 1)[0] + "/" + name)
+    yield store
+    store.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE {name}"))
+    admin.dispose()
 
 
 def test_submit_once_then_reset(store):
