@@ -38,8 +38,11 @@ class ChallengeBank(_M):
 def challenges(course_id: str) -> list[Challenge]:
     path = DATA_DIR / "challenges" / f"{course_id}.yaml"
     catalog().course(course_id)
-    if not path.exists():
-        return []
+    return load_challenges(path, course_id) if path.exists() else []
+
+
+def load_challenges(path, course_id: str) -> list[Challenge]:
+    """Read and check a challenge bank: every sub-topic must belong to the course."""
     data = _read_yaml(path)
     try:
         bank = ChallengeBank.model_validate(data)
@@ -53,13 +56,14 @@ def challenges(course_id: str) -> list[Challenge]:
     return bank.challenges
 
 
-def pick_challenges(course_id: str, subtopic_scores: dict[str, float] | None, n: int = 4) -> list[Challenge]:
+def pick_challenges(course_id: str, subtopic_scores: dict[str, float] | None, n: int = 4,
+                    pool: list[Challenge] | None = None) -> list[Challenge]:
     """The n challenges that best target the cohort's weakest sub-topics (lowest mean score first).
 
     A challenge's need is the mean shortfall (100 - score) over its sub-topics; sub-topics with
     no score count as 50 (unknown). Ties keep the bank's order, so the choice is reproducible.
     """
-    pool = challenges(course_id)
+    pool = challenges(course_id) if pool is None else pool
     if not subtopic_scores:
         return pool[:n]
 
