@@ -129,3 +129,19 @@ def test_learner_name_asked_once(mini, monkeypatch):
     assert PathApp(AssessmentService(Store(f"sqlite:///{mini / 's.sqlite'}"))).learner == "Dana"
     monkeypatch.setenv("JUPYTERHUB_USER", "hubuser")
     assert PathApp(AssessmentService(Store(f"sqlite:///{mini / 's.sqlite'}"))).learner == "hubuser"
+
+
+def test_lesson_banner_shows_mandatory_rule_and_learner_status(mini, monkeypatch):
+    from sets_courseware.nb import Lesson
+    monkeypatch.setenv("SETS_LEARNER", "farid")
+    from sets_courseware.content import clear_caches
+    clear_caches()
+    assert "obligatoire" in Lesson("2.1", "fr", show_status=False).status_html()
+    assert Lesson("3.2", "fr", show_status=False).status_html() == ""
+    svc = AssessmentService()
+    keys = load_keys()
+    q = banks().module_questions("2.1")[0]
+    svc.save("farid", "2", "initial", q.id, keys[q.id].answer)
+    svc.submit("farid", "2", "initial")
+    banner = Lesson("2.1", "en", show_status=False).status_html()
+    assert "mandatory" in banner and "Module required" in banner

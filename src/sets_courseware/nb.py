@@ -11,9 +11,51 @@ from .widgets import FormativeCheck, ModuleQuiz
 
 
 class Lesson:
-    def __init__(self, module_id: str, lang: str = "fr"):
+    def __init__(self, module_id: str, lang: str = "fr", show_status: bool = True):
         self.module = catalog().module(module_id)
         self.lang = lang
+        if show_status:
+            banner = self.status_html()
+            if banner:
+                from IPython.display import HTML
+                display(HTML(banner))
+
+    def status(self):
+        """This module's place in the learner's path, from their submitted self-assessment (or None)."""
+        from .app import remembered_learner
+        from .assessment import AssessmentService
+        from .settings import get_settings
+        learner = remembered_learner(get_settings().home)
+        if not learner:
+            return None
+        try:
+            service = AssessmentService()
+            state = service.state(learner, self.module.course_id, "initial")
+        except Exception:  # no store yet, or an unreachable database: the lesson still works
+            return None
+        if not state["results"]:
+            return None
+        return next((p for p in service.path(self.module.course_id, state["results"]) if p.module == self.module.id), None)
+
+    def status_html(self) -> str:
+        import html as _html
+
+        from .i18n import t
+        course = catalog().course(self.module.course_id)
+        parts = []
+        if course.path_rule == "mandatory":
+            parts.append(t("lesson.mandatory_rule", self.lang))
+        mine = self.status()
+        if mine is not None:
+            label = t(f"path.status.{mine.status}", self.lang)
+            text = t("lesson.your_status", self.lang, status=label)
+            if mine.status == "suggested":
+                text += " " + t("path.lessons_for", self.lang) + " " + ", ".join(mine.subtopics)
+            parts.append(text)
+        if not parts:
+            return ""
+        return ('<div class="sets-status-banner" role="note" style="border-left:4px solid #1f5f8b;'
+                'padding:0.4em 0.8em;background:#f3f7fb">' + "<br>".join(_html.escape(p) for p in parts) + "</div>")
 
     def check(self, item_id: str) -> FormativeCheck:
         widget = FormativeCheck(banks().formative_item(item_id), self.lang)
