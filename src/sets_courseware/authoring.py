@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 
 from .content import LANGS, anchor, catalog, section_heading  # noqa: F401  (anchor re-exported)
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, gather
 from .settings import repo_root
 
 MARKDOWN_ROLES = {"intro", "md", "exercise", "case", "summary", "sources", "slide", "subslide", "fragment", "notes"}
@@ -199,14 +199,9 @@ def build_all(check_only: bool = False) -> list[Path]:
     changed: list[Path] = []
     errors: list[ContentError] = []
     for path in source_files():
-        try:
-            src = parse_source(path)
-            out = target_path(src)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except ContentError as exc:
-            errors.append(exc)
+        src = gather(errors, parse_source, path)
+        out = gather(errors, target_path, src) if src is not None else None
+        if out is None:
             continue
         text = dumps(build_notebook(src))
         if not out.exists() or out.read_text(encoding="utf-8") != text:

@@ -9,7 +9,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import ContentError, ContentErrors, KeysUnavailableError, UnknownIdError
+from .errors import ContentError, ContentErrors, KeysUnavailableError, UnknownIdError, gather
 from .settings import DATA_DIR, get_settings
 
 LANGS = ("fr", "en")
@@ -341,13 +341,8 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tu
     known_st = cat.subtopic_ids
     known_modules = {m.id for m in cat.modules}
     for path in sorted(summative_dir.glob("*.yaml")):
-        try:
-            bank = load_summative(path)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except ContentError as exc:
-            errors.append(exc)
+        bank = gather(errors, load_summative, path)
+        if bank is None:
             continue
         if bank.module not in known_modules:
             errors.append(ContentError(f"unknown module '{bank.module}'", file=path, field="module"))
@@ -373,13 +368,8 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tu
     formative: dict[str, FormativeItem] = {}
     fwhere: dict[str, Path] = {}
     for path in sorted(formative_dir.glob("*.yaml")):
-        try:
-            fbank = load_formative(path)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except ContentError as exc:
-            errors.append(exc)
+        fbank = gather(errors, load_formative, path)
+        if fbank is None:
             continue
         for item in fbank.items:
             if item.id in formative:

@@ -66,3 +66,17 @@ class AttemptError(SetsError):
 
 class KeysUnavailableError(SetsError):
     """The answer keys are not readable from here (a learner account on a hub)."""
+
+
+def gather(errors: list, fn, *args):
+    """Call fn(*args); on a content error, add it (or all of them) to `errors` and return None.
+
+    Lets a validation pass report every problem at once instead of stopping at the first.
+    """
+    try:
+        return fn(*args)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+    except ContentError as exc:
+        errors.append(exc)
+    return None

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 
 from .content import LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_keys
-from .errors import ContentError, ContentErrors, SetsError
+from .errors import ContentError, ContentErrors, SetsError, gather
 
 QUESTIONS_PER_MODULE = 5
 
@@ -37,10 +37,7 @@ def coverage_problems(banks_: Banks) -> list[ContentError]:
 def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complete: bool = True) -> dict:
     """Run every check; raise ContentErrors listing all problems, or return counts."""
     errors: list[ContentError] = []
-    try:
-        cat = load_catalog()
-    except ContentErrors:
-        raise
+    cat = load_catalog()
     banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"))
     errors.extend(bank_errors)
     if complete:
@@ -54,15 +51,11 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
         errors.append(ContentError(str(exc)))
     n_notebooks = 0
     if check_notebooks:
-        from .authoring import build_all, parity_problems, source_files
+        from .authoring import build_all, parity_problems
         from .settings import repo_root
         if repo_root() is not None:
-            try:
-                stale = build_all(check_only=True)
-                for path in stale:
-                    errors.append(ContentError("notebook is out of date with its source; run `sets build`", file=path))
-            except ContentErrors as exc:
-                errors.extend(exc.errors)
+            for path in gather(errors, build_all, True) or []:
+                errors.append(ContentError("notebook is out of date with its source; run `sets build`", file=path))
             nb_dir = repo_root() / "notebooks"
             for fr_path in sorted(nb_dir.glob("*/fr/*.ipynb")) + sorted(nb_dir.glob("*/sessions/fr/*.ipynb")):
                 en_path = Path(str(fr_path).replace("/fr/", "/en/"))
@@ -77,7 +70,6 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
                     for item in cell.metadata.get("sets", {}).get("items", []):
                         if item not in banks_.formative:
                             errors.append(ContentError(f"check of unknown formative item '{item}'", file=fr_path, item=item))
-            del source_files
     if errors:
         raise ContentErrors(errors)
     return {"courses": len(cat.courses), "modules": len(cat.modules),
