@@ -29,3 +29,28 @@ def test_unknown_subtopic_in_bank_is_named(tmp_path):
     with pytest.raises(ContentError) as exc:
         load_challenges(_bank(tmp_path, [["2.1.1"]]), "1")
     assert "1.yaml" in str(exc.value) and "1.C1" in str(exc.value) and "2.1.1" in str(exc.value)
+
+
+def test_questions_left_on_the_path_page_reach_session_3(mini, monkeypatch):
+    import ipywidgets as w
+
+    from sets_courseware.app import PathApp
+    from sets_courseware.assessment import AssessmentService
+    from sets_courseware.render import questions_html
+    from sets_courseware.content import catalog
+    from sets_courseware.store import Store
+    store = Store.default()
+    app = PathApp(AssessmentService(store), learner="gaby", lang="fr")
+    app.course_picker.value = "1"
+    box = app.body.children[1]
+    text, module, send, status = box.children[1:]
+    text.value = "Comment obtenir l'agrément ESUS pour une SAS ?"
+    module.value = "1.3"
+    send.click()
+    assert "envoyée" in status.value and text.value == ""
+    send.click()  # empty: refused with a message, nothing stored
+    assert "alert" in status.value
+    rows = store.questions("1")
+    assert [(r["learner"], r["module"]) for r in rows] == [("gaby", "1.3")]
+    page = questions_html(catalog().course("1"), rows, "fr")
+    assert "agrément ESUS" in page and "1.3" in page

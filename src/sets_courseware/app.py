@@ -117,7 +117,7 @@ class PathApp:
             tabs.titles = (t("path.initial", self.lang), t("path.final", self.lang))
             if self.service.state(self.learner, self.course_id, "initial")["submitted_at"]:
                 tabs.selected_index = 1 if self.service.state(self.learner, self.course_id, "final")["responses"] else 0
-            self.body.children = [tabs]
+            self.body.children = [tabs, self._ask_box()]
         except SetsError as exc:
             self.body.children = [w.HTML(f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>')]
 
@@ -182,6 +182,30 @@ class PathApp:
         submit.on_click(ask)
         confirm.on_click(do_submit)
         return w.VBox(items + [status, w.HBox([submit, confirm])])
+
+    def _ask_box(self) -> w.Widget:
+        course = catalog().course(self.course_id)
+        text = w.Textarea(layout=w.Layout(width="100%", height="5em"))
+        text.description = t("ask.title", self.lang)
+        text.style = {"description_width": "initial"}
+        module = w.Dropdown(options=[("—", None)] + [(f"{m.id} {m.title(self.lang)}", m.id) for m in course.modules],
+                            description=t("ask.module", self.lang), style={"description_width": "initial"})
+        send = w.Button(description=t("ask.send", self.lang), icon="question")
+        status = w.HTML()
+
+        def on_send(_=None):
+            try:
+                self.service.store.add_question(self.learner, course.id, text.value, module.value)
+            except SetsError as exc:
+                status.value = f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>'
+                return
+            text.value = ""
+            status.value = f'<p role="status">{html.escape(t("ask.sent", self.lang))}</p>'
+
+        send.on_click(on_send)
+        return w.VBox([w.HTML(f"<h3>{html.escape(t('ask.title', self.lang))}</h3>"
+                              f"<p><small>{html.escape(t('ask.help', self.lang))}</small></p>"),
+                       text, module, send, status])
 
     # -- results --------------------------------------------------------------
     def _link(self, module_id: str, subtopic_id: str | None = None) -> str:

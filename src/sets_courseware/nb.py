@@ -86,6 +86,23 @@ class Session:
         display(widget)
         return widget
 
+    def outline(self):
+        """The course at a glance: modules, sub-topics, durations, DigComp, live sessions."""
+        from IPython.display import HTML
+
+        from .render import outline_html
+        display(HTML(outline_html(self.course, self.lang)))
+
+    def questions(self, cohort: str | None = None):
+        """The questions learners left for this course's final session, grouped by module."""
+        from IPython.display import HTML
+
+        from .render import questions_html
+        from .store import Store
+        rows = Store.default().questions(self.course.id, cohort)
+        display(HTML(questions_html(self.course, rows, self.lang)))
+        return rows
+
     def challenges(self, scores: dict[str, float] | None = None, n: int = 4, cohort: str | None = None):
         """Show the n scenario challenges aimed at the cohort's weakest sub-topics.
 

@@ -64,6 +64,18 @@ class Response(Base):
     attempt: Mapped[Attempt] = relationship(back_populates="responses")
 
 
+class LearnerQuestion(Base):
+    """A question a learner leaves for the final live session's round table."""
+
+    __tablename__ = "learner_questions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(10))
+    module_id: Mapped[str | None] = mapped_column(String(10), default=None)
+    text: Mapped[str] = mapped_column(String(2000))
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
 class Meta(Base):
     __tablename__ = "sets_meta"
     key: Mapped[str] = mapped_column(String(50), primary_key=True)
@@ -204,6 +216,29 @@ class Store:
                 q = q.where(Learner.cohort == cohort)
             return [(name, {r.question_id: r.choice for r in att.responses}, att.results)
                     for att, name in s.execute(q).all()]
+
+    def add_question(self, learner: str, course_id: str, text: str, module_id: str | None = None) -> int:
+        text = text.strip()
+        if not text:
+            raise AttemptError("an empty question cannot be sent")
+        if len(text) > 2000:
+            raise AttemptError("a question is limited to 2,000 characters", item=learner)
+        lid = self.learner(learner)
+        with self._session.begin() as s:
+            row = LearnerQuestion(learner_id=lid, course_id=course_id, module_id=module_id, text=text)
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def questions(self, course_id: str, cohort: str | None = None) -> list[dict]:
+        """Questions left for the final session, oldest first (with the asker's name for the trainer)."""
+        with self._session() as s:
+            q = select(LearnerQuestion, Learner.name).join(Learner).where(LearnerQuestion.course_id == course_id)
+            if cohort:
+                q = q.where(Learner.cohort == cohort)
+            rows = s.execute(q.order_by(LearnerQuestion.asked_at, LearnerQuestion.id)).all()
+            return [{"learner": name, "module": row.module_id, "text": row.text, "asked_at": row.asked_at}
+                    for row, name in rows]
 
     def subtopic_scores(self, course_id: str, kind: str = "initial", cohort: str | None = None) -> dict[str, float]:
         """Cohort's percent correct per sub-topic (needs the keys: trainer side only)."""
