@@ -54,3 +54,16 @@ def test_questions_left_on_the_path_page_reach_session_3(mini, monkeypatch):
     assert [(r["learner"], r["module"]) for r in rows] == [("gaby", "1.3")]
     page = questions_html(catalog().course("1"), rows, "fr")
     assert "agrément ESUS" in page and "1.3" in page
+
+
+@pytest.mark.e2e
+def test_learner_slides_drop_trainer_notes(mini, tmp_path):
+    from conftest import ROOT
+    from sets_courseware.sessions import export_slides
+    nb = ROOT / "notebooks" / "course3_ai" / "sessions" / "fr" / "session_1_launch.ipynb"
+    learners = export_slides(nb, tmp_path, "learners").read_text(encoding="utf-8")
+    trainers = export_slides(nb, tmp_path, "trainers").read_text(encoding="utf-8")
+    note = "Garder la liste des inquiétudes"
+    assert note in trainers and note not in learners
+    assert "Assiduité et certification" in learners
+    assert "3.2.5" in learners  # the outline cell ran and its output is on a slide

@@ -72,3 +72,32 @@ def pick_challenges(course_id: str, subtopic_scores: dict[str, float] | None, n:
 
     ranked = sorted(enumerate(pool), key=lambda pair: (-need(pair[1]), pair[0]))
     return [ch for _, ch in ranked[:n]]
+
+
+def export_slides(notebook, out_dir, audience: str = "learners", execute: bool = True):
+    """Reveal.js slides of a session notebook; the learners' version drops the trainer notes."""
+    from pathlib import Path
+
+    import nbformat
+    from nbconvert import SlidesExporter
+    from nbconvert.preprocessors import ExecutePreprocessor, TagRemovePreprocessor
+    from traitlets.config import Config
+
+    if audience not in ("learners", "trainers"):
+        raise ValueError("audience is 'learners' or 'trainers'")
+    notebook, out_dir = Path(notebook), Path(out_dir)
+    nb = nbformat.read(notebook, as_version=4)
+    if execute:
+        ExecutePreprocessor(timeout=120, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(notebook.parent)}})
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {"trainer-notes"} if audience == "learners" else set()
+    config.TagRemovePreprocessor.remove_input_tags = {"setup"}
+    config.TemplateExporter.exclude_input = True
+    exporter = SlidesExporter(config=config)
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    body, _ = exporter.from_notebook_node(nb)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{notebook.stem}.{audience}.slides.html"
+    target.write_text(body, encoding="utf-8")
+    return target

@@ -60,7 +60,27 @@ def _cert_verify(args) -> int:
     return 0
 
 
+def _slides(args) -> int:
+    from pathlib import Path
+
+    from .content import catalog
+    from .sessions import export_slides
+    from .settings import get_settings
+    course = catalog().course(args.course)
+    folder = get_settings().notebooks_dir / course.folder / "sessions" / args.lang
+    for nb_path in sorted(folder.glob("session_*.ipynb")):
+        print(f"slides: {export_slides(nb_path, Path(args.out), args.audience)}")
+    return 0
+
+
 def register_certificates(sub) -> None:
+    p = sub.add_parser("slides", help="export a course's live-session slides (learners' version without trainer notes)")
+    p.add_argument("--course", required=True)
+    p.add_argument("--lang", choices=["fr", "en"], default="fr")
+    p.add_argument("--audience", choices=["learners", "trainers"], default="learners")
+    p.add_argument("--out", default="slides")
+    p.set_defaults(func=_slides)
+
     p = sub.add_parser("certificate", help="issue or verify certificates of completion")
     c = p.add_subparsers(dest="cert_command", required=True)
     q = c.add_parser("issue", help="PDF + signed JSON credential, once both evaluations are submitted")
