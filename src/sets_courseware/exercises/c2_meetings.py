@@ -161,6 +161,7 @@ def export_ics(start: str | datetime, duration_min: int, title: str, path: str |
     cal.add_component(event)
     cal.add_missing_timezones()
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(cal.to_ical())
     return path
 
@@ -175,7 +176,7 @@ def plot_week(lang: str = "fr"):
     fig, axes = plt.subplots(1, 5, figsize=(11, 3.2), sharey=True)
     for d, ax in enumerate(axes):
         day = WEEK_START + timedelta(days=d)
-        ax.axvspan(12, 13.5, color="#f2e6c9")
+        ax.axvspan(12, 13.5, color="#e8c77a", alpha=0.45, zorder=3)
         for i, m in enumerate(names):
             member = team[m]
             if d in member.days_off:
