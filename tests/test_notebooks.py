@@ -28,7 +28,7 @@ def test_notebook_executes(path: Path, tmp_path, monkeypatch):
     # papermill raises PapermillExecutionError naming the cell and the exception on any error.
     out = papermill.execute_notebook(str(work / path.name), str(tmp_path / "out.ipynb"), cwd=str(work),
                                      kernel_name="python3", progress_bar=False, execution_timeout=240)
-    assert out.metadata.papermill.exception is False
+    assert not out.metadata.papermill.get("exception")
 
 
 def test_fr_en_parity():
