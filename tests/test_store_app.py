@@ -145,3 +145,4 @@ def test_lesson_banner_shows_mandatory_rule_and_learner_status(mini, monkeypatch
     svc.submit("farid", "2", "initial")
     banner = Lesson("2.1", "en", show_status=False).status_html()
     assert "mandatory" in banner and "Module required" in banner
+    assert "href=\"#2.1.1-" in banner  # jump links to the sections to study

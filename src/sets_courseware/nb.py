@@ -39,23 +39,30 @@ class Lesson:
 
     def status_html(self) -> str:
         import html as _html
+        from urllib.parse import quote
 
+        from .content import anchor, section_heading
         from .i18n import t
         course = catalog().course(self.module.course_id)
         parts = []
         if course.path_rule == "mandatory":
             parts.append(t("lesson.mandatory_rule", self.lang))
+        parts = [_html.escape(p) for p in parts]
         mine = self.status()
         if mine is not None:
             label = t(f"path.status.{mine.status}", self.lang)
-            text = t("lesson.your_status", self.lang, status=label)
-            if mine.status == "suggested":
-                text += " " + t("path.lessons_for", self.lang) + " " + ", ".join(mine.subtopics)
+            text = _html.escape(t("lesson.your_status", self.lang, status=label))
+            if mine.subtopics:
+                # In-notebook links: JupyterLab scrolls to the heading whose id is the anchor.
+                links = " · ".join(
+                    f'<a href="#{quote(anchor(st, self.lang), safe="")}">{_html.escape(section_heading(st, self.lang))}</a>'
+                    for st in mine.subtopics)
+                text += " " + _html.escape(t("path.lessons_for", self.lang)) + " " + links
             parts.append(text)
         if not parts:
             return ""
         return ('<div class="sets-status-banner" role="note" style="border-left:4px solid #1f5f8b;'
-                'padding:0.4em 0.8em;background:#f3f7fb">' + "<br>".join(_html.escape(p) for p in parts) + "</div>")
+                'padding:0.4em 0.8em;background:#f3f7fb">' + "<br>".join(parts) + "</div>")
 
     def check(self, item_id: str) -> FormativeCheck:
         widget = FormativeCheck(banks().formative_item(item_id), self.lang)
