@@ -146,3 +146,15 @@ def test_lesson_banner_shows_mandatory_rule_and_learner_status(mini, monkeypatch
     banner = Lesson("2.1", "en", show_status=False).status_html()
     assert "mandatory" in banner and "Module required" in banner
     assert "href=\"#2.1.1-" in banner  # jump links to the sections to study
+
+
+def test_migrations_match_the_models(tmp_path):
+    """A new column in the models without a migration would show here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from sets_courseware.store import Base
+    store = Store(f"sqlite:///{tmp_path / 'm.sqlite'}")
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []

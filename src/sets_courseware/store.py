@@ -20,7 +20,6 @@ from .errors import AttemptError, UnknownIdError
 
 Kind = Literal["initial", "final"]
 KINDS = ("initial", "final")
-SCHEMA_VERSION = 1
 
 
 def _now() -> dt.datetime:
@@ -76,10 +75,18 @@ class LearnerQuestion(Base):
     asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
 
 
-class Meta(Base):
-    __tablename__ = "sets_meta"
-    key: Mapped[str] = mapped_column(String(50), primary_key=True)
-    value: Mapped[str] = mapped_column(String(200))
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def migrate(engine) -> None:
+    """Bring the database schema to the latest revision (alembic upgrade head)."""
+    from alembic import command
+    from alembic.config import Config
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
 
 
 class Store:
@@ -100,11 +107,8 @@ class Store:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA busy_timeout=5000")
                 cur.close()
-        Base.metadata.create_all(self.engine)
+        migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        with self._session.begin() as s:
-            if s.get(Meta, "schema_version") is None:
-                s.add(Meta(key="schema_version", value=str(SCHEMA_VERSION)))
 
     @classmethod
     def default(cls) -> "Store":
