@@ -19,15 +19,15 @@ from .content import anchor, catalog
 from .errors import SetsError
 from .i18n import t
 from .settings import get_settings
-from .widgets import MCQ
+from .widgets import CHOICES_CSS, MCQ
 
 STATUS_COLOURS = {"mastered": "#1b5e20", "suggested": "#8a5a00", "required": "#8a1c1c"}
 CSS = """<style>
 .sets-app {max-width: 60em; font-size: 15px}
-.sets-app .widget-radio-box label {white-space: normal; line-height: 1.4; margin: 0.2em 0}
 .sets-app table.sets-table {border-collapse: collapse; margin: 0.5em 0}
 .sets-app table.sets-table th, .sets-app table.sets-table td {border: 1px solid #c9d3e0; padding: 0.3em 0.7em; text-align: left}
 .sets-app .sets-module-title {margin-top: 1.2em}
+.sets-app .widget-tab .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; padding: 0 1em}
 .sets-app a {color: #1f5f8b; text-decoration: underline}
 .sets-app .lm-TabBar-tab {min-width: 14em; flex: 0 0 auto}
 </style>"""
@@ -87,7 +87,7 @@ class PathApp:
         self.render_body()
 
     def render(self) -> None:
-        header = w.HTML(CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
+        header = w.HTML(CSS + CHOICES_CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
                         f"<p>{html.escape(t('path.intro', self.lang))}</p>")
         self.view.children = [header, self.lang_picker, self._learner_row(), self.course_picker, self.body]
         self.render_body()

@@ -13,6 +13,14 @@ from .content import FormativeItem, SummativeQuestion
 from .i18n import t
 
 _FULL = w.Layout(width="100%")
+# Long answer choices must wrap without overlapping the next option (ipywidgets gives each
+# radio label a fixed height), in JupyterLab as in Voilà.
+CHOICES_CSS = """<style>
+.sets-choices, .sets-choices .widget-radio-box {height: auto !important}
+.sets-choices .widget-radio-box label {white-space: normal; height: auto !important; line-height: 1.4;
+  display: flex; align-items: flex-start; gap: 0.4em; margin: 0.3em 0}
+.sets-choices .widget-radio-box label input {flex: 0 0 auto; margin-top: 0.25em}
+</style>"""
 
 
 def _radio(options: list[tuple[str, str]], value: str | None, label: str) -> w.RadioButtons:
@@ -63,7 +71,7 @@ class ModuleQuiz(w.VBox):
     def __init__(self, module_id: str, questions: list[SummativeQuestion], lang: str, folder: Path | None = None):
         self.file = AnswerFile(module_id, folder)
         self.lang = lang
-        header = [w.HTML(f"<h3>{html.escape(t('quiz.title', lang, module=module_id))}</h3>"
+        header = [w.HTML(CHOICES_CSS + f"<h3>{html.escape(t('quiz.title', lang, module=module_id))}</h3>"
                          f"<p>{html.escape(t('quiz.help', lang, file=self.file.path.name))}</p>")]
         if self.file.problem:
             header.append(w.HTML(f'<p class="sets-warning" role="alert">⚠ '
@@ -98,7 +106,7 @@ class FormativeCheck(w.VBox):
         self.radio = _radio([(c.text, i) for i, c in enumerate(text.choices)], None, text.prompt)
         self.feedback = w.HTML()
         self.radio.observe(self._changed, names="value")
-        super().__init__([w.HTML(f"<p><em>{html.escape(t('check.title', lang))}</em></p>"),
+        super().__init__([w.HTML(CHOICES_CSS + f"<p><em>{html.escape(t('check.title', lang))}</em></p>"),
                           _prompt("", text.prompt), self.radio, self.feedback],
                          layout=w.Layout(border="1px solid #c9d3e0", padding="0.5em 1em", margin="0.5em 0"))
         self.add_class("sets-check")
