@@ -30,6 +30,7 @@ test-fast: install
 bench: install
 	$(BIN)/python bench/bench_path_page.py
 	$(BIN)/python bench/bench_grading.py
+	$(BIN)/python bench/bench_exercises.py
 
 validate: install
 	$(BIN)/sets validate
