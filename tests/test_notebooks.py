@@ -29,6 +29,14 @@ def test_notebook_executes(path: Path, tmp_path, monkeypatch):
     out = papermill.execute_notebook(str(work / path.name), str(tmp_path / "out.ipynb"), cwd=str(work),
                                      kernel_name="python3", progress_bar=False, execution_timeout=240)
     assert not out.metadata.papermill.get("exception")
+    # Each formative check and the quiz are shown exactly once (a returned widget would show twice).
+    for cell in out.cells:
+        meta = cell.metadata.get("sets", {})
+        widgets = [o for o in cell.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        if meta.get("role") == "check":
+            assert len(widgets) == len(meta["items"]), cell.source
+        elif meta.get("role") == "quiz":
+            assert len(widgets) == 1, cell.source
 
 
 def test_fr_en_parity():

@@ -10,6 +10,11 @@ from .content import banks, catalog
 from .widgets import FormativeCheck, ModuleQuiz
 
 
+def show_check(item_id: str, lang: str) -> None:
+    """Display a formative check; nothing is returned, so a cell of several checks shows each once."""
+    display(FormativeCheck(banks().formative_item(item_id), lang))
+
+
 class Lesson:
     def __init__(self, module_id: str, lang: str = "fr", show_status: bool = True):
         self.module = catalog().module(module_id)
@@ -64,15 +69,12 @@ class Lesson:
         return ('<div class="sets-status-banner" role="note" style="border-left:4px solid #1f5f8b;'
                 'padding:0.4em 0.8em;background:#f3f7fb">' + "<br>".join(parts) + "</div>")
 
-    def check(self, item_id: str) -> FormativeCheck:
-        widget = FormativeCheck(banks().formative_item(item_id), self.lang)
-        display(widget)
-        return widget
+    def check(self, item_id: str) -> None:
+        show_check(item_id, self.lang)
 
-    def quiz(self, folder: Path | None = None) -> ModuleQuiz:
-        widget = ModuleQuiz(self.module.id, banks().module_questions(self.module.id), self.lang, folder)
-        display(widget)
-        return widget
+    def quiz(self, folder: Path | None = None) -> None:
+        # Displayed, not returned: a cell ending in `nb.quiz()` would otherwise show it twice.
+        display(ModuleQuiz(self.module.id, banks().module_questions(self.module.id), self.lang, folder))
 
 
 class Session:
@@ -88,10 +90,8 @@ class Session:
         self.course = course
         self.lang = lang
 
-    def check(self, item_id: str) -> FormativeCheck:
-        widget = FormativeCheck(banks().formative_item(item_id), self.lang)
-        display(widget)
-        return widget
+    def check(self, item_id: str) -> None:
+        show_check(item_id, self.lang)
 
     def outline(self):
         """The course at a glance: modules, sub-topics, durations, DigComp, live sessions."""
