@@ -1,7 +1,8 @@
 """Real nbgrader on the real module 3.2: generate_assignment, three learners, autograde, exact scores.
 
-Also: no key anywhere in the released folder, and a tampered submission is flagged by the
-direct scoring of the answers files.
+Also: no key anywhere in the released folder; learner code that patches the grading helper
+never runs during autograde; an answers file rewritten after grading is flagged by the
+direct scoring.
 """
 
 import json
@@ -37,7 +38,7 @@ def _wrong(key: str) -> str:
     return "a" if key != "a" else "b"
 
 
-def _submit(graders, student, answers: dict, tamper: str | None = None):
+def _submit(graders, student, answers: dict, tamper: str | None = None, forged_metadata: dict | None = None):
     folder = graders / "submitted" / student / AID
     shutil.copytree(graders / "release" / AID, folder)
     af = AnswerFile(MODULE, folder)
@@ -46,7 +47,7 @@ def _submit(graders, student, answers: dict, tamper: str | None = None):
     if tamper:
         nb_path = next(folder.glob("*.ipynb"))
         nb = nbformat.read(nb_path, 4)
-        nb.cells.insert(1, nbformat.v4.new_code_cell(tamper))
+        nb.cells.insert(1, nbformat.v4.new_code_cell(tamper, metadata={"nbgrader": forged_metadata} if forged_metadata else {}))
         nbformat.write(nb, nb_path)
 
 
@@ -67,21 +68,34 @@ def test_three_learners_scored_exactly_and_tamper_flagged(course):
     _submit(graders, "all_right", right)
     _submit(graders, "some_wrong", some_wrong)
     _submit(graders, "none", {})
-    _submit(graders, "tamperer", {}, tamper=(
-        "import sets_courseware.grading as g\n"
-        f"g.recorded_choice = lambda m, q, folder=None: {json.dumps(right)}[q]"))
+    tamper = ("import sets_courseware.grading as g\n"
+              f"g.recorded_choice = lambda m, q, folder=None: {json.dumps(right)}[q]")
+    # A learner cell that patches the grading helper never runs: autograde executes only
+    # nbgrader's cells, and nbgrader strips grade ids it does not know, so dressing the
+    # cell up as an nbgrader cell does not help either.
+    _submit(graders, "tamperer", {}, tamper=tamper)
+    _submit(graders, "forger", {}, tamper=tamper, forged_metadata={
+        "grade": False, "solution": False, "locked": False, "grade_id": "forged", "schema_version": 3})
     started = time.perf_counter()
     nbgrader(["autograde", AID, "--create", "--force"], graders)
-    per_submission = (time.perf_counter() - started) / 4
+    per_submission = (time.perf_counter() - started) / 5
     print(f"\nautograde: {per_submission:.2f} s per submission")
     scores = gradebook_scores(graders, AID)
-    assert scores["all_right"] == 5.0
-    assert scores["some_wrong"] == 3.0
-    assert scores["none"] == 0.0
+    assert scores == {"all_right": 5.0, "some_wrong": 3.0, "none": 0.0, "tamperer": 0.0, "forger": 0.0}
     direct = {d.student: d.score for d in direct_scores(graders, AID, keys)}
-    assert direct == {"all_right": 5.0, "some_wrong": 3.0, "none": 0.0, "tamperer": 0.0}
+    assert direct == scores
+    # An answers file rewritten after autograde: the direct scoring disagrees and flags it.
+    af = AnswerFile(MODULE, graders / "submitted" / "forger" / AID)
+    for qid, choice in right.items():
+        af.save(qid, choice)
     verdict = {r["student"]: r["agree"] for r in compare(graders, AID, keys)}
-    assert verdict == {"all_right": True, "some_wrong": True, "none": True, "tamperer": False}
+    assert verdict == {"all_right": True, "some_wrong": True, "none": True, "tamperer": True, "forger": False}
+    # The learner's exercise cells were not executed; the grade cells were.
+    autograded = nbformat.read(next((graders / "autograded" / "some_wrong" / AID).glob("*.ipynb")), 4)
+    ran = {c.metadata.get("nbgrader", {}).get("grade_id", "") for c in autograded.cells
+           if c.cell_type == "code" and c.get("execution_count")}
+    assert ran and all(ran), ran
+    assert any(c.cell_type == "code" and not c.metadata.get("nbgrader") for c in autograded.cells)
 
 
 def test_feedback_and_export(course):

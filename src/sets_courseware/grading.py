@@ -3,7 +3,7 @@
 Pipeline (each step one function, see `sets grade --help`):
   source    learner notebook + keys -> graders/source/<assignment>/<notebook> (grade cells, hidden tests)
   release   `nbgrader generate_assignment` (strips the hidden tests, hence the keys)
-  autograde `nbgrader autograde` (re-runs the notebook; grade cells read the answers file)
+  autograde `nbgrader autograde` (runs only nbgrader's cells, see nbgrader_ext.py; grade cells read the answers file)
   direct    scores the submitted answers files without running learner code, and compares
             with nbgrader's scores: a disagreement flags a tampered submission.
 """
