@@ -45,10 +45,10 @@ def course(root: Path, keys, stock: bool) -> Path:
     return graders
 
 
-def submit(graders: Path, learners: int, qids: list[str]) -> None:
+def submit(graders: Path, learners: range, qids: list[str]) -> None:
     aid = assignment_id(MODULE, LANG)
-    rng = random.Random(7)
-    for i in range(learners):
+    for i in learners:
+        rng = random.Random(i)  # each learner's answers do not depend on who else is submitted
         folder = graders / "submitted" / f"learner{i:04d}" / aid
         shutil.copytree(graders / "release" / aid, folder)
         af = AnswerFile(MODULE, folder)
@@ -57,27 +57,27 @@ def submit(graders: Path, learners: int, qids: list[str]) -> None:
 
 
 def autograde(graders: Path, n: int) -> float:
-    aid = assignment_id(MODULE, LANG)
+    """One `nbgrader autograde` over every submission present, as a grader runs it."""
     t0 = time.perf_counter()
-    for i in range(n):
-        nbgrader(["autograde", aid, "--student", f"learner{i:04d}", "--create", "--force"], graders)
+    nbgrader(["autograde", assignment_id(MODULE, LANG), "--create", "--force"], graders)
     return (time.perf_counter() - t0) / n
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--learners", type=int, default=200, help="submissions scored directly")
-    parser.add_argument("--autograded", type=int, default=3, help="submissions run through each autograde")
+    parser.add_argument("--autograded", type=int, default=5, help="submissions run through each autograde")
     args = parser.parse_args()
     keys = load_keys()
     aid = assignment_id(MODULE, LANG)
     qids = [q.id for q in banks().module_questions(MODULE)]
     with tempfile.TemporaryDirectory() as tmp:
         stock, graded = course(Path(tmp), keys, True), course(Path(tmp), keys, False)
-        submit(stock, args.autograded, qids)
-        submit(graded, args.learners, qids)
+        submit(stock, range(args.autograded), qids)
+        submit(graded, range(args.autograded), qids)
         stock_s = autograde(stock, args.autograded)
         graded_s = autograde(graded, args.autograded)
+        submit(graded, range(args.autograded, args.learners), qids)
         t0 = time.perf_counter()
         direct = direct_scores(graded, aid, keys)
         direct_s = (time.perf_counter() - t0) / len(direct)
