@@ -71,8 +71,25 @@ def test_self_assessment_path_and_reload(server):
             item = path.locator("li", has_text=f"{m.id} {m.title('fr')}").first
             expected = "Acquis" if m.id == mastered else "Module obligatoire"
             expect(item).to_contain_text(expected)
-        link = path.locator("a", has_text=course.modules[0].subtopics[0].title("fr")).first
-        assert re.search(r"lab/tree/notebooks/course2_digital/fr/module_2_1\.ipynb#2\.1\.1-", link.get_attribute("href"))
+        target = course.modules[0].subtopics[2]  # far enough down the notebook to need a scroll
+        link = path.locator("a", has_text=target.title("fr")).first
+        assert re.search(r"lab/tree/notebooks/course2_digital/fr/module_2_1\.ipynb#cell-id=sec-2-1-3$",
+                         link.get_attribute("href"))
+        # The link opens the module in JupyterLab scrolled to the sub-topic's section.
+        lab = browser.new_page()
+        lab.goto(link.evaluate("a => a.href"), timeout=90_000)
+        heading = lab.locator(".jp-Notebook .jp-MarkdownCell h2", has_text=f"{target.id} {target.title('fr')}")
+        expect(heading).to_be_attached(timeout=90_000)
+        # Where the heading sits in the window once JupyterLab has scrolled (windowed notebook:
+        # measured from its box, not with IntersectionObserver).
+        top = None
+        for _ in range(60):
+            top = heading.evaluate("h => h.getBoundingClientRect().top")
+            if 0 < top < lab.viewport_size["height"] / 2:
+                break
+            time.sleep(0.5)
+        assert 0 < top < lab.viewport_size["height"] / 2, f"section heading at y={top}: not scrolled to"
+        lab.close()
         html_after = page.content()
         page.reload()
         page.get_by_label("Cours").select_option(label=label)

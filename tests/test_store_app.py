@@ -103,7 +103,7 @@ def test_path_page_flow_and_no_key_in_widget_state(store):
     buttons[1].click()
     text = _state_text(app.view)
     assert "Leçons suggérées" in text and "40 %" in text
-    assert "3.2.3" in text and "module_3_2.ipynb#3.2.3-" in text
+    assert "3.2.3" in text and "module_3_2.ipynb#cell-id=sec-3-2-3" in text
     for key in keys.values():
         assert key.why.fr not in text and key.why.en not in text
     # The page shows no per-question verdict.

@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 import os
 from pathlib import Path
-from urllib.parse import quote
 
 import ipywidgets as w
 
 from .assessment import AssessmentService
 from .charts import grouped_bars
-from .content import anchor, catalog
+from .content import catalog, section_cell_id
 from .errors import SetsError
 from .i18n import t
 from .settings import get_settings
@@ -213,7 +212,7 @@ class PathApp:
         folder = catalog().course(module.course_id).folder
         url = f"{self.notebooks_url}/{folder}/{self.lang}/{module.notebook_name()}"
         if subtopic_id:
-            url += "#" + quote(anchor(subtopic_id, self.lang), safe="")
+            url += "#cell-id=" + section_cell_id(subtopic_id)
         return url
 
     def _results(self, kind: str, results) -> list[w.Widget]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 
-from .content import LANGS, anchor, catalog, section_heading  # noqa: F401  (anchor re-exported)
+from .content import LANGS, anchor, catalog, section_cell_id, section_heading  # noqa: F401  (anchor re-exported)
 from .errors import ContentError, ContentErrors, gather
 from .settings import repo_root
 
@@ -166,7 +166,11 @@ def build_notebook(src: Source) -> nbformat.NotebookNode:
         else:
             cells.append(nbformat.v4.new_markdown_cell(b.body, metadata=meta))
     for i, cell in enumerate(cells):
-        cell["id"] = f"{src.unit.replace('.', '-')}-{src.lang}-{i:03d}"
+        sets_meta = cell.metadata.get("sets", {})
+        if sets_meta.get("role") == "lesson":  # the cell that opens a section: a stable link target
+            cell["id"] = section_cell_id(sets_meta["subtopic"])
+        else:
+            cell["id"] = f"{src.unit.replace('.', '-')}-{src.lang}-{i:03d}"
     nb.cells = cells
     return nb
 

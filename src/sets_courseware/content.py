@@ -213,8 +213,18 @@ def section_heading(subtopic_id: str, lang: str) -> str:
 
 
 def anchor(subtopic_id: str, lang: str) -> str:
-    """The id JupyterLab and nbconvert give the sub-topic's heading (spaces become '-')."""
+    """The id JupyterLab and nbconvert give the sub-topic's heading (spaces become '-').
+
+    Works for links inside a notebook; a link that opens the notebook uses section_cell_id."""
     return section_heading(subtopic_id, lang).replace(" ", "-")
+
+
+def section_cell_id(subtopic_id: str) -> str:
+    """The nbformat cell id of the cell that opens a sub-topic's section (same in FR and EN).
+
+    JupyterLab 4 drops heading fragments when it opens /lab/tree/<notebook>, but scrolls to
+    `#cell-id=<id>`, so the path page links to the section with this id."""
+    return "sec-" + subtopic_id.replace(".", "-")
 
 
 # ---------------------------------------------------------------- banks

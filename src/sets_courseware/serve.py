@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 PATH_PAGE = "voila/render/voila_app/path.ipynb"
+LAB_SETTINGS = Path(__file__).parent / "data" / "lab-settings"
 
 
 def free_port() -> int:
@@ -28,6 +29,12 @@ def server_command(root: Path, port: int, app: str = "lab", token: str = "", ope
            # graders/ (keys, gradebook) stays out of the learner's file browser.
            "--ContentsManager.hide_globs=['__pycache__','*.pyc','.ipynb_checkpoints','graders','*.egg-info','.venv']",
            f"--ServerApp.default_url=/{PATH_PAGE}"]
+    if app == "lab":
+        # Course-wide JupyterLab defaults (overrides.json): notebook windowing "defer", so that a
+        # path link `#cell-id=sec-…` scrolls exactly to its section (with the default
+        # "contentVisibility" it lands on an estimated position, a section or two too early).
+        # A hub image puts the same file in <prefix>/share/jupyter/lab/settings.
+        cmd.append(f"--LabApp.app_settings_dir={LAB_SETTINGS}")
     if not open_browser:
         cmd.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:  # containers and CI machines run as root
