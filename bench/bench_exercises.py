@@ -62,7 +62,7 @@ def footprint() -> list[tuple[str, float]]:
         if spec and spec.submodule_search_locations:
             folder = Path(list(spec.submodule_search_locations)[0])
             rows.append((f"python: {mod}", sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 1e6))
-    for pkg in ["tesseract-ocr", "tesseract-ocr-fra", "tesseract-ocr-eng", "libtesseract5"]:
+    for pkg in ["tesseract-ocr", "tesseract-ocr-fra", "tesseract-ocr-eng", "tesseract-ocr-osd", "libtesseract5", "liblept5"]:
         try:
             kb = subprocess.run(["dpkg-query", "-W", "-f=${Installed-Size}", pkg], capture_output=True,
                                 text=True, check=True).stdout.strip()
