@@ -15,7 +15,7 @@ import unicodedata
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, show, lang_of
 
 DATA_FILE = "course1_ess/organisations_ess.csv"
 
@@ -80,11 +80,7 @@ _TXT = {
 
 
 def _t(lang: str) -> dict:
-    return _TXT["en" if lang == "en" else "fr"]
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "fr"
+    return _TXT[lang_of(lang)]
 
 
 def _norm(text: str) -> str:
@@ -128,7 +124,7 @@ def organisations(lang: str = "fr") -> pd.DataFrame:
 
 def family_codes(lang: str = "fr") -> pd.Series:
     """The family codes to use, with their meaning in the learner's language."""
-    return pd.Series({code: labels[_lang(lang)] for code, labels in FAMILIES.items()}, name="famille" if lang != "en" else "family")
+    return pd.Series({code: labels[lang_of(lang)] for code, labels in FAMILIES.items()}, name="famille" if lang != "en" else "family")
 
 
 def empty_answers() -> dict:
@@ -166,8 +162,8 @@ def check_families(answers: dict, lang: str = "fr", display: bool = True) -> Che
             good += 1
             continue
         wrong.append(row.id)
-        expected = FAMILIES[row.famille][_lang(lang)]
-        given = FAMILIES[fam][_lang(lang)]
+        expected = FAMILIES[row.famille][lang_of(lang)]
+        given = FAMILIES[fam][lang_of(lang)]
         if not fam_ok and not ess_ok:
             messages.append(t["both"].format(given=given, expected=expected, why=why, **fields))
         elif not fam_ok:

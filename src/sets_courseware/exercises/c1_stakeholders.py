@@ -18,7 +18,7 @@ import numbers
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, show, lang_of
 
 DATA_FILE = "course1_ess/parties_prenantes_tiers_lieu.csv"
 LOW, HIGH = 1, 5
@@ -90,11 +90,7 @@ _TXT = {
 
 
 def _t(lang: str) -> dict:
-    return _TXT["en" if lang == "en" else "fr"]
-
-
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "fr"
+    return _TXT[lang_of(lang)]
 
 
 def load_stakeholders() -> pd.DataFrame:
@@ -104,7 +100,7 @@ def load_stakeholders() -> pd.DataFrame:
 
 def stakeholders(lang: str = "fr") -> pd.DataFrame:
     """The table the learner reads: id, name and role (no reference ranges)."""
-    t, l = _t(lang), _lang(lang)
+    t, l = _t(lang), lang_of(lang)
     df = load_stakeholders()
     return (df[["id", f"nom_{l}", f"role_{l}"]]
             .rename(columns={f"nom_{l}": t["col_name"], f"role_{l}": t["col_role"]})
@@ -129,7 +125,7 @@ def _valid(v) -> bool:
 
 def check_map(scores: dict, lang: str = "fr", display: bool = True) -> CheckResult:
     """Flag implausible placements against the reference ranges of the case."""
-    t, l = _t(lang), _lang(lang)
+    t, l = _t(lang), lang_of(lang)
     df = load_stakeholders()
     messages, flagged, missing = [], [], []
     good = 0
@@ -165,7 +161,7 @@ def check_map(scores: dict, lang: str = "fr", display: bool = True) -> CheckResu
 
 
 def _valid_points(scores: dict, lang: str) -> list[tuple[str, float, float]]:
-    names = dict(zip(load_stakeholders()["id"], load_stakeholders()[f"nom_{_lang(lang)}"]))
+    names = dict(zip(load_stakeholders()["id"], load_stakeholders()[f"nom_{lang_of(lang)}"]))
     pts = []
     for key, pair in scores.items():
         if isinstance(pair, (tuple, list)) and len(pair) == 2 and _valid(pair[0]) and _valid(pair[1]):
@@ -175,7 +171,7 @@ def _valid_points(scores: dict, lang: str) -> list[tuple[str, float, float]]:
 
 def plot_grid(scores: dict, lang: str = "fr"):
     """Draw the influence / interest grid with the four quadrants; returns the figure."""
-    t, l = _t(lang), _lang(lang)
+    t, l = _t(lang), lang_of(lang)
     fig, ax = plt.subplots(figsize=(9, 7))
     mid = THRESHOLD - 0.5  # scores of 3 or more fall on the "high" side
     ax.axhline(mid, color="grey", lw=1)
@@ -208,7 +204,7 @@ def plot_grid(scores: dict, lang: str = "fr"):
 
 def strategies(scores: dict, lang: str = "fr") -> pd.DataFrame:
     """The engagement strategy of each quadrant and who falls in it."""
-    t, l = _t(lang), _lang(lang)
+    t, l = _t(lang), lang_of(lang)
     groups = {code: [] for code in QUADRANTS}
     for name, inf, inte in _valid_points(scores, lang):
         groups[quadrant(inf, inte)].append(name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 
-from .common import CheckResult, show
+from .common import CheckResult, show, lang_of
 
 FORM = {
     "organisme": "Association Les Petits Pas Solidaires (fictive)",
@@ -137,10 +137,6 @@ AUDIT_MSG = {
 }
 
 
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "fr"
-
-
 def load_form() -> dict:
     """A fresh copy of the form to audit (edit the copy, not the original)."""
     return copy.deepcopy(FORM)
@@ -148,7 +144,7 @@ def load_form() -> dict:
 
 def _evaluate(form: dict, lang: str) -> dict[str, tuple[bool, str]]:
     """{rule: (compliant, explanation)} for a form."""
-    L = _lang(lang)
+    L = lang_of(lang)
     out: dict[str, tuple[bool, str]] = {}
     fields = form.get("champs", [])
     extra = [f.get("libelle", f.get("nom")) for f in fields
@@ -196,7 +192,7 @@ def show_form(form: dict | None = None, lang: str = "fr") -> None:
     for b in form["cases"]:
         print(f"  [{'x' if b.get('pre_cochee') else ' '}] {b['texte']}")
     notice = form["mention_information"]
-    says = [NOTICE_LABELS[k][_lang(lang)] for k in NOTICE_ITEMS if notice.get(k)]
+    says = [NOTICE_LABELS[k][lang_of(lang)] for k in NOTICE_ITEMS if notice.get(k)]
     print(("Information notice states: " if en else "La mention d'information indique : ") + ", ".join(says))
     months = form.get("duree_conservation_mois")
     start = form.get("point_depart_conservation", "")
@@ -210,7 +206,7 @@ def show_form(form: dict | None = None, lang: str = "fr") -> None:
 
 def check_audit(answers: dict, lang: str = "fr", form: dict | None = None, display: bool = True) -> CheckResult:
     """Compare the learner's audit ({rule: True if compliant}, plus 'base_legale') with the facts."""
-    L = _lang(lang)
+    L = lang_of(lang)
     facts = _evaluate(FORM if form is None else form, lang)
     messages, right = [], 0
     for rule in RULES:
@@ -243,7 +239,7 @@ def check_audit(answers: dict, lang: str = "fr", form: dict | None = None, displ
 
 def audit_form(form: dict, lang: str = "fr", display: bool = True) -> CheckResult:
     """Check a (corrected) form rule by rule; score = share of rules met."""
-    L = _lang(lang)
+    L = lang_of(lang)
     facts = _evaluate(form, lang)
     messages = [("✔ " if facts[r][0] else "✘ ") + TEXT[r]["title"][L] + " — " + facts[r][1] for r in RULES]
     passed = sum(facts[r][0] for r in RULES)

@@ -18,7 +18,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from .common import CheckResult, show
+from .common import CheckResult, show, lang_of
 
 MIN_OPP, MAX_OPP = 3, 6
 HIGH_RISK = 4          # risk >= 4 needs at least one safeguard
@@ -93,7 +93,7 @@ _TXT = {
 
 
 def _t(lang: str) -> dict:
-    return _TXT["en" if lang == "en" else "fr"]
+    return _TXT[lang_of(lang)]
 
 
 def example_plan(lang: str = "fr") -> dict:

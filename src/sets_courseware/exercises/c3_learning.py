@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, show, lang_of
 
 FEATURES = ["age_code", "anciennete_ans", "heures_benevolat", "dons_annuels_eur"]
 AGE_CODES = {"18-29": 0, "30-44": 1, "45-59": 2, "60+": 3}
@@ -81,7 +81,7 @@ _TXT = {
 
 
 def _t(lang: str) -> dict:
-    return _TXT["en" if lang == "en" else "fr"]
+    return _TXT[lang_of(lang)]
 
 
 # ---------------------------------------------------------------- part 1: supervised vs unsupervised

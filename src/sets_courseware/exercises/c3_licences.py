@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, show, lang_of
 
 DATA = "course3_ai/licences_reutilisation.csv"
 
@@ -206,10 +206,6 @@ _R = {
 }
 
 
-def _lang(lang: str) -> str:
-    return "en" if lang == "en" else "fr"
-
-
 def _norm(text) -> str:
     s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().lower()
     return "".join(ch for ch in s if ch.isalnum())
@@ -257,11 +253,11 @@ class Assessment:
 
     @property
     def label(self) -> str:
-        return _VERDICT_LABEL[_lang(self.lang)][self.verdict]
+        return _VERDICT_LABEL[lang_of(self.lang)][self.verdict]
 
     def _repr_html_(self) -> str:
         colour = _COLOUR[self.verdict]
-        lang = _lang(self.lang)
+        lang = lang_of(self.lang)
         use = _USE_LABEL[lang].get(self.use, self.use or "")
         head = f"{html.escape(self.licence or '?')} — {html.escape(use)}"
         conds = "".join(f"<li>{html.escape(c)}</li>" for c in self.conditions)
@@ -322,7 +318,7 @@ def _rules(code: str, name: str, use: str, lang: str) -> tuple[str, list[str], s
 
 def assess(licence: str, use: str, lang: str = "fr", display: bool = True) -> Assessment:
     """Verdict for reusing an item under `licence` for `use` (one of USES); displayed in the notebook."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
     code, use_code = _find_licence(licence), _find_use(use)
     if code is None or use_code is None:
         msg = (_R[lang]["unknown_lic"].format(v=licence, codes=", ".join(licence_codes())) if code is None else
@@ -341,7 +337,7 @@ def assess(licence: str, use: str, lang: str = "fr", display: bool = True) -> As
 
 def licence_table(lang: str = "fr") -> pd.DataFrame:
     """The licences with their main properties, in the notebook's language."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
     df = load_licences()
     yes = {"oui": "oui", "non": "non", "variable": "variable"} if lang == "fr" else \
           {"oui": "yes", "non": "no", "variable": "varies"}
@@ -359,7 +355,7 @@ def licence_table(lang: str = "fr") -> pd.DataFrame:
 
 def verdict_matrix(lang: str = "fr") -> pd.DataFrame:
     """Every licence (rows) against every use (columns)."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
     short = ({"newsletter": "lettre d'info", "formation_payante": "formation payante",
               "affiche_modifiee": "affiche (modifiée)", "collecte_dons": "appel aux dons",
               "republier_modifie": "republier modifié"} if lang == "fr" else
@@ -416,7 +412,7 @@ def parse_answer(answer) -> str | None:
 
 
 def cases(lang: str = "fr") -> pd.DataFrame:
-    lang = _lang(lang)
+    lang = lang_of(lang)
     return pd.DataFrame([{"cas" if lang == "fr" else "case": c["id"], "situation": c[lang]} for c in CASES]) \
         .set_index("cas" if lang == "fr" else "case")
 
@@ -427,7 +423,7 @@ def expected_answers() -> dict[int, str]:
 
 def check_cases(answers: dict, lang: str = "fr") -> CheckResult:
     """The learner gives a verdict for each of the 5 cases: autorisé / sous conditions / zone grise / non autorisé."""
-    lang = _lang(lang)
+    lang = lang_of(lang)
     fr = lang == "fr"
     answers = answers if isinstance(answers, dict) else {}
     norm_answers = {}

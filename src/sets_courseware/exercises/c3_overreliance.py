@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, show, lang_of
 
 DATA = "course3_ai/triage_demandes.csv"
 LABEL = "urgence"
@@ -148,7 +148,7 @@ GLOSS_EN = {
 
 
 def _t(lang: str) -> dict:
-    return _TXT["en" if lang == "en" else "fr"]
+    return _TXT[lang_of(lang)]
 
 
 def _num(x: float, lang: str) -> str:

@@ -12,6 +12,11 @@ from ..settings import PACKAGE_DIR
 DATASETS = PACKAGE_DIR / "datasets"
 
 
+def lang_of(lang: str) -> str:
+    """The language feedback is given in: English when asked for, otherwise French (the course's first)."""
+    return "en" if lang == "en" else "fr"
+
+
 def dataset_path(relative: str) -> Path:
     """Path of a dataset shipped with the package, e.g. 'course2_digital/analytics.csv'."""
     path = DATASETS / relative
