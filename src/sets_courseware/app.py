@@ -12,7 +12,7 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from .assessment import AssessmentService
+from .assessment import AssessmentService, default_service
 from .charts import grouped_bars
 from .content import catalog, section_cell_id
 from .errors import SetsError
@@ -50,7 +50,7 @@ class PathApp:
     def __init__(self, service: AssessmentService | None = None, learner: str | None = None, lang: str | None = None,
                  notebooks_url: str = "../../../lab/tree/notebooks"):
         settings = get_settings()
-        self.service = service or AssessmentService()
+        self.service = service or default_service()
         self.home = settings.home
         self.learner = learner if learner is not None else remembered_learner(self.home)
         self.lang = lang or settings.lang
@@ -194,7 +194,7 @@ class PathApp:
 
         def on_send(_=None):
             try:
-                self.service.store.add_question(self.learner, course.id, text.value, module.value)
+                self.service.ask(self.learner, course.id, text.value, module.value)
             except SetsError as exc:
                 status.value = f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>'
                 return

@@ -32,6 +32,7 @@ class AssessmentService:
         return banks().course_questions(course_id)
 
     def save(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
+        catalog().course(course_id)
         valid = {q.id for q in self.questions(course_id)}
         if question_id not in valid:
             from .errors import UnknownIdError
@@ -60,9 +61,29 @@ class AssessmentService:
     def path(self, course_id: str, results: list[ModuleResult]) -> list[ModulePath]:
         return build_path(course_id, results, self.rules)
 
+    def ask(self, learner: str, course_id: str, text: str, module_id: str | None = None) -> int:
+        """A question the learner leaves for the final live session."""
+        if module_id is not None:
+            module = catalog().module(module_id)
+            if module.course_id != course_id:
+                from .errors import UnknownIdError
+                raise UnknownIdError(f"module {module_id} is not in course {course_id}")
+        return self.store.add_question(learner, course_id, text, module_id)
+
     def progress(self, learner: str, course_id: str) -> list[Gain] | None:
         pre = self.state(learner, course_id, "initial")["results"]
         post = self.state(learner, course_id, "final")["results"]
         if not pre or not post:
             return None
         return gains(pre, post)
+
+
+def default_service():
+    """The page's assessment service: the hub's service over HTTP when SETS_SERVICE_URL is set
+    (a learner's server on a hub holds no key and no store), else this code in-process."""
+    from .settings import get_settings
+    settings = get_settings()
+    if settings.service_url:
+        from .client import ServiceClient
+        return ServiceClient(settings.service_url)
+    return AssessmentService()

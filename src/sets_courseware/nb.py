@@ -28,13 +28,13 @@ class Lesson:
     def status(self):
         """This module's place in the learner's path, from their submitted self-assessment (or None)."""
         from .app import remembered_learner
-        from .assessment import AssessmentService
+        from .assessment import default_service
         from .settings import get_settings
         learner = remembered_learner(get_settings().home)
         if not learner:
             return None
         try:
-            service = AssessmentService()
+            service = default_service()
             state = service.state(learner, self.module.course_id, "initial")
         except Exception:  # no store yet, or an unreachable database: the lesson still works
             return None

@@ -42,6 +42,8 @@ class Settings:
     #: Base URL of the Jupyter server, for links (a hub sets JUPYTERHUB_SERVICE_PREFIX).
     base_url: str = "/"
     home: Path = field(default_factory=_default_home)
+    #: URL of the hub's assessment service; when set, the page scores through it (see service.py).
+    service_url: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -63,6 +65,7 @@ class Settings:
             learner=env.get("JUPYTERHUB_USER") or env.get("SETS_LEARNER", ""),
             base_url=env.get("JUPYTERHUB_SERVICE_PREFIX") or env.get("SETS_BASE_URL", "/"),
             home=home,
+            service_url=env.get("SETS_SERVICE_URL", ""),
         )
 
 
