@@ -6,7 +6,7 @@ VENV ?= .venv
 PORT ?= 8866
 BIN = $(VENV)/bin
 
-.PHONY: install serve test test-fast bench validate coverage build release clean
+.PHONY: install serve test test-fast bench validate coverage build release clean hub hub-env
 
 install: $(VENV)/.installed
 
@@ -43,6 +43,16 @@ build: install
 
 release: install
 	$(BIN)/sets grade release
+
+# The hub deployment (deploy/hub/README.md): as root, on loopback, with the local users given
+# as HUB_USERS="alice:learner bob:learner tom:trainer gina:grader".
+HUB_PREFIX ?= /opt/sets-hub
+
+hub-env:
+	deploy/hub/build-env.sh $(HUB_PREFIX)
+
+hub:
+	HUB_PREFIX=$(HUB_PREFIX) deploy/hub/run.sh
 
 clean:
 	rm -rf graders/source graders/release graders/submitted graders/autograded graders/feedback graders/gradebook.db
