@@ -72,6 +72,20 @@ def _compare(args) -> int:
     return 3 if any(not r["agree"] for r in rows) else 0
 
 
+def _collect(args) -> int:
+    """nbgrader collect from the exchange (on a hub), then say what landed where."""
+    from .grading import nbgrader
+    graders = _graders(args)
+    before = {p.parent.name: p.stat().st_mtime for p in (graders / "submitted").glob(f"*/{args.assignment}")}
+    nbgrader(["collect", args.assignment, *(["--update"] if args.update else [])], graders)
+    now = {p.parent.name: p for p in (graders / "submitted").glob(f"*/{args.assignment}")}
+    new = sorted(s for s, p in now.items() if before.get(s) != p.stat().st_mtime)
+    for student in new:
+        print(f"collected {student}: {now[student]}")
+    print(f"{len(new)} new submission(s) of {args.assignment}; {len(now)} in {graders / 'submitted'}")
+    return 0
+
+
 def _passthrough(name: str):
     def run(args) -> int:
         from .grading import nbgrader
@@ -95,6 +109,11 @@ def register(sub) -> None:
     q.add_argument("--course")
     q.add_argument("--lang", action="append", choices=list(LANGS))
     q.set_defaults(func=_release)
+
+    q = common(g.add_parser("collect", help="nbgrader collect: learners' submissions from the exchange into submitted/"))
+    q.add_argument("assignment", help="e.g. m3_2_fr")
+    q.add_argument("--update", action="store_true", help="replace older collected submissions by newer ones")
+    q.set_defaults(func=_collect)
 
     q = common(g.add_parser("autograde", help="nbgrader autograde every submission, then compare with direct scores"))
     q.add_argument("assignment", help="e.g. m3_2_fr")
