@@ -36,12 +36,29 @@ def mini_bank(module: str = "3.2") -> tuple[dict, dict, dict]:
     return {"module": module, "questions": questions}, {"module": module, "keys": keys}, formative
 
 
+def mini_quiz(module: str = "3.2") -> tuple[dict, dict]:
+    """A small module-quiz bank (8 questions; answers rotate a, b, c, d) and its keys."""
+    from sets_courseware.content import catalog
+    subtopics = [s.id for s in catalog().module(module).subtopics]
+    questions, keys = [], {}
+    for i in range(8):
+        qid = f"{module}.m{i + 1}"
+        questions.append({"id": qid, "subtopics": [subtopics[i % len(subtopics)]], "digcomp": "1.2",
+                          "fr": {"prompt": f"Question de quiz {qid} ?", "choices": {c: f"Option {c} de {qid}" for c in "abcd"}},
+                          "en": {"prompt": f"Quiz question {qid}?", "choices": {c: f"Option {c} of {qid}" for c in "abcd"}}})
+        keys[qid] = {"answer": "abcd"[i % 4], "why": {"fr": f"Explication du quiz {qid}", "en": f"Quiz explanation {qid}"}}
+    return {"module": module, "questions": questions}, {"module": module, "keys": keys}
+
+
 def write_content(base: Path, modules=("3.2",)) -> tuple[Path, Path]:
     banks_dir, keys_dir = base / "banks", base / "keys"
-    for kind in ("summative", "formative"):
+    for kind in ("summative", "formative", "quiz"):
         (banks_dir / kind).mkdir(parents=True, exist_ok=True)
-    keys_dir.mkdir(parents=True, exist_ok=True)
+    (keys_dir / "quiz").mkdir(parents=True, exist_ok=True)
     for m in modules:
+        quiz, quiz_keys = mini_quiz(m)
+        (banks_dir / "quiz" / f"{m}.yaml").write_text(yaml.safe_dump(quiz, allow_unicode=True), encoding="utf-8")
+        (keys_dir / "quiz" / f"{m}.yaml").write_text(yaml.safe_dump(quiz_keys, allow_unicode=True), encoding="utf-8")
         summ, keys, form = mini_bank(m)
         (banks_dir / "summative" / f"{m}.yaml").write_text(yaml.safe_dump(summ, allow_unicode=True), encoding="utf-8")
         (banks_dir / "formative" / f"{m}.yaml").write_text(yaml.safe_dump(form, allow_unicode=True), encoding="utf-8")

@@ -56,3 +56,55 @@ def test_formative_check_gives_feedback_for_each_option(mini):
     assert "Not quite" in check.feedback.value and "It is not false." in check.feedback.value
     check.radio.value = 0
     assert "Correct" in check.feedback.value and "It is true." in check.feedback.value
+
+
+def _broken_cases(tmp_path):
+    """(name, make(path), expected code): each way an answers file can be broken in a learner's folder."""
+    def write(data: bytes):
+        return lambda p: p.write_bytes(data)
+
+    def symlink_to(target_text: str):
+        def make(p):
+            target = tmp_path / "elsewhere.yaml"
+            target.write_text(target_text, encoding="utf-8")
+            p.symlink_to(target)
+        return make
+
+    def huge(p):
+        with open(p, "wb") as fh:  # a sparse 200 MB file: never read whole
+            fh.truncate(200 * 1024 * 1024)
+    return {
+        "invalid_utf8": (write(b'{"answers": {"3.2.m1": "\xff"}}'), "not_utf8"),
+        "deep_nesting": (write(b"[" * 20_000 + b"]" * 20_000), "nested"),
+        "directory": (lambda p: p.mkdir(), "not_file"),
+        "binary_junk": (write(bytes(range(256)) * 10), "not_utf8"),
+        "huge": (huge, "too_big"),
+        "symlink": (symlink_to("module: '3.2'\nkeys: {secret: b}\n"), "symlink"),
+        "bad_choice": (write(b'{"answers": {"3.2.m1": "z"}}'), "bad_choice"),
+        "not_a_mapping": (write(b'{"answers": ["b"]}'), "structure"),
+    }
+
+
+import pytest  # noqa: E402
+
+BROKEN = ["invalid_utf8", "deep_nesting", "directory", "binary_junk", "huge", "symlink", "bad_choice", "not_a_mapping"]
+
+
+@pytest.mark.parametrize("case", BROKEN)
+@pytest.mark.parametrize("lang,word", [("fr", "illisible"), ("en", "could not be read")])
+def test_quiz_survives_a_broken_answers_file(mini, tmp_path, case, lang, word):
+    from sets_courseware.i18n import t
+    make, code = _broken_cases(tmp_path)[case]
+    path = answers_path("3.2", tmp_path)
+    make(path)
+    quiz = ModuleQuiz("3.2", banks().module_quiz("3.2"), lang, folder=tmp_path)
+    warning = quiz.children[1].value
+    assert word in warning and t(f"answers.{code}", lang).replace("'", "&#x27;") in warning
+    assert [it.radio.value for it in quiz.items] == [None] * 8
+    if case == "symlink":  # the link is dropped, what it pointed to is untouched and never copied
+        assert not path.exists() and (tmp_path / "elsewhere.yaml").read_text().startswith("module")
+        assert not list(tmp_path.glob("*.broken-*"))
+    else:
+        assert len(list(tmp_path.glob("sets-answers-3.2.json.broken-*"))) == 1
+    quiz.items[0].radio.value = "c"
+    assert read_answers(path) == {"3.2.m1": "c"}

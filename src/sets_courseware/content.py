@@ -299,7 +299,7 @@ class KeyFile(_Model):
 
 
 def bank_dir(kind: str) -> Path:
-    """Folder of a bank kind ("summative" | "formative"); SETS_BANKS_DIR points elsewhere (tests, forks)."""
+    """Folder of a bank kind ("summative" | "quiz" | "formative"); SETS_BANKS_DIR points elsewhere (tests, forks)."""
     import os
     base = Path(os.environ["SETS_BANKS_DIR"]) if os.environ.get("SETS_BANKS_DIR") else DATA_DIR / "banks"
     return base / kind
@@ -329,14 +329,23 @@ class Banks:
     """All banks of the programme, validated against the catalog."""
 
     def __init__(self, summative: dict[str, SummativeQuestion], formative: dict[str, FormativeItem],
-                 by_module: dict[str, list[SummativeQuestion]]):
+                 by_module: dict[str, list[SummativeQuestion]], quiz: dict[str, SummativeQuestion] | None = None,
+                 quiz_by_module: dict[str, list[SummativeQuestion]] | None = None):
         self.summative = summative
         self.formative = formative
         self.by_module = by_module
+        self.quiz = quiz or {}
+        self.quiz_by_module = quiz_by_module or {}
 
     def module_questions(self, module_id: str) -> list[SummativeQuestion]:
+        """The module's assessment items (self-assessment and final evaluation, path page only)."""
         catalog().module(module_id)
         return self.by_module.get(module_id, [])
+
+    def module_quiz(self, module_id: str) -> list[SummativeQuestion]:
+        """The module's graded quiz items (module notebook, nbgrader)."""
+        catalog().module(module_id)
+        return self.quiz_by_module.get(module_id, [])
 
     def course_questions(self, course_id: str) -> list[SummativeQuestion]:
         return [q for m in catalog().course(course_id).modules for q in self.by_module.get(m.id, [])]
@@ -348,14 +357,15 @@ class Banks:
             raise UnknownIdError(f"unknown formative item '{item_id}'", file=bank_dir("formative")) from None
 
 
-def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tuple[Banks, list[ContentError]]:
-    errors: list[ContentError] = []
-    summative: dict[str, SummativeQuestion] = {}
+def _collect_mcq(errors: list[ContentError], cat: Catalog, folder: Path, letter: str,
+                 kind: str) -> tuple[dict[str, SummativeQuestion], dict[str, list[SummativeQuestion]]]:
+    """Single-answer questions of one bank kind: ids `<module>.<letter>N`, sub-topics of the module, a–d."""
+    questions: dict[str, SummativeQuestion] = {}
     where: dict[str, Path] = {}
     by_module: dict[str, list[SummativeQuestion]] = {}
     known_st = cat.subtopic_ids
     known_modules = {m.id for m in cat.modules}
-    for path in sorted(summative_dir.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         bank = gather(errors, load_summative, path)
         if bank is None:
             continue
@@ -363,11 +373,11 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tu
             errors.append(ContentError(f"unknown module '{bank.module}'", file=path, field="module"))
             continue
         for q in bank.questions:
-            if q.id in summative:
-                errors.append(ContentError(f"duplicate question id (first in {where[q.id].name})", file=path, item=q.id, field="id"))
+            if q.id in questions:
+                errors.append(ContentError(f"duplicate {kind} question id (first in {where[q.id].name})", file=path, item=q.id, field="id"))
                 continue
-            if not q.id.startswith(bank.module + ".q"):
-                errors.append(ContentError(f"question id must look like '{bank.module}.qN'", file=path, item=q.id, field="id"))
+            if not q.id.startswith(f"{bank.module}.{letter}") or not q.id[len(bank.module) + 1 + len(letter):].isdigit():
+                errors.append(ContentError(f"{kind} question id must look like '{bank.module}.{letter}N'", file=path, item=q.id, field="id"))
             for st in q.subtopics:
                 if st not in known_st or not st.startswith(bank.module + "."):
                     errors.append(ContentError(f"unknown sub-topic '{st}' for module {bank.module}", file=path, item=q.id, field="subtopics"))
@@ -376,10 +386,26 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tu
                 if got != set(CHOICE_IDS):
                     errors.append(ContentError(f"needs exactly the 4 choices a, b, c, d (has {', '.join(sorted(got))})",
                                                file=path, item=q.id, field=f"{lang}.choices"))
-            summative[q.id] = q
+            questions[q.id] = q
             where[q.id] = path
             by_module.setdefault(bank.module, []).append(q)
+    return questions, by_module
 
+
+def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
+                   quiz_dir: Path | None = None) -> tuple[Banks, list[ContentError]]:
+    errors: list[ContentError] = []
+    summative, by_module = _collect_mcq(errors, cat, summative_dir, "q", "assessment")
+    quiz, quiz_by_module = _collect_mcq(errors, cat, quiz_dir, "m", "module-quiz") if quiz_dir else ({}, {})
+    # The three kinds never share a question: a quiz item that repeats an assessment item
+    # would let graded feedback reveal the self-assessment's answers.
+    prompts = {q.fr.prompt.strip().lower(): q.id for q in summative.values()}
+    for q in quiz.values():
+        if q.fr.prompt.strip().lower() in prompts:
+            errors.append(ContentError(f"same prompt as assessment item {prompts[q.fr.prompt.strip().lower()]}",
+                                       file=quiz_dir, item=q.id, field="fr.prompt"))
+
+    known_st = cat.subtopic_ids
     formative: dict[str, FormativeItem] = {}
     fwhere: dict[str, Path] = {}
     for path in sorted(formative_dir.glob("*.yaml")):
@@ -402,13 +428,13 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path) -> tu
                 errors.append(ContentError("the correct choice differs between French and English", file=path, item=item.id, field="choices"))
             formative[item.id] = item
             fwhere[item.id] = path
-    return Banks(summative, formative, by_module), errors
+    return Banks(summative, formative, by_module, quiz, quiz_by_module), errors
 
 
 def load_banks(summative_dir: Path | None = None, formative_dir: Path | None = None,
-               cat: Catalog | None = None) -> Banks:
+               cat: Catalog | None = None, quiz_dir: Path | None = None) -> Banks:
     banks, errors = _collect_banks(cat or catalog(), summative_dir or bank_dir("summative"),
-                                   formative_dir or bank_dir("formative"))
+                                   formative_dir or bank_dir("formative"), quiz_dir or bank_dir("quiz"))
     if errors:
         raise ContentErrors(errors)
     return banks
@@ -445,6 +471,41 @@ def load_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict
     for qid in banks_.summative:
         if qid not in keys:
             errors.append(ContentError("question has no key", file=keys_dir, item=qid, field="answer"))
+    if errors:
+        raise ContentErrors(errors)
+    return keys
+
+
+def load_quiz_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
+    """Keys of the module-quiz items (keys_dir/quiz/*.yaml), each with the explanation feedback shows."""
+    keys_dir = keys_dir or get_settings().keys_dir
+    folder = keys_dir / "quiz" if keys_dir else None
+    if folder is None or not folder.is_dir():
+        raise KeysUnavailableError("module-quiz keys not found", file=folder,
+                                   hint="they live in graders/keys/quiz/, on the grading side only")
+    banks_ = banks_ or banks()
+    keys: dict[str, Key] = {}
+    errors: list[ContentError] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            kf = load_keyfile(path)
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except PermissionError:
+            raise KeysUnavailableError("module-quiz keys are not readable by this account", file=path) from None
+        for qid, key in kf.keys.items():
+            if qid not in banks_.quiz:
+                errors.append(ContentError("key for an unknown module-quiz question", file=path, item=qid, field="keys"))
+            elif qid in keys:
+                errors.append(ContentError("question keyed twice", file=path, item=qid, field="keys"))
+            elif key.why is None:
+                errors.append(ContentError("a module-quiz key needs its explanation (why), shown in feedback",
+                                           file=path, item=qid, field="why"))
+            keys[qid] = key
+    for qid in banks_.quiz:
+        if qid not in keys:
+            errors.append(ContentError("question has no key", file=folder, item=qid, field="answer"))
     if errors:
         raise ContentErrors(errors)
     return keys

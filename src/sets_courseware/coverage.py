@@ -28,6 +28,7 @@ class Row:
     formative_items: int = 0
     exercises: int = 0
     summative_items: int = 0
+    quiz_items: int = 0
 
 
 def module_notebook(module_id: str, lang: str, notebooks_dir: Path | None = None) -> Path:
@@ -67,6 +68,10 @@ def measure(cat: Catalog | None = None, banks_: Banks | None = None,
                     for st in q.subtopics:
                         if (st, lang) in rows:
                             rows[(st, lang)].summative_items += 1
+                for q in banks_.quiz_by_module.get(module.id, []):
+                    for st in q.subtopics:
+                        if (st, lang) in rows:
+                            rows[(st, lang)].quiz_items += 1
     return list(rows.values())
 
 
@@ -75,7 +80,7 @@ def as_json(rows: list[Row]) -> list[dict]:
 
 
 def table(rows: list[Row], min_words: int = 400, min_checks: int = 2) -> str:
-    head = f"{'sub-topic':<10} {'lang':<4} {'words':>6} {'checks':>6} {'exerc.':>6} {'quiz':>5}  status"
+    head = f"{'sub-topic':<10} {'lang':<4} {'words':>6} {'checks':>6} {'exerc.':>6} {'assess':>6} {'quiz':>5}  status"
     lines = [head, "-" * len(head)]
     for r in rows:
         missing = []
@@ -84,10 +89,12 @@ def table(rows: list[Row], min_words: int = 400, min_checks: int = 2) -> str:
         if r.formative_items < min_checks:
             missing.append("checks")
         if r.summative_items == 0:
-            missing.append("no quiz item")
+            missing.append("no assessment item")
+        if r.quiz_items == 0:
+            missing.append("no module-quiz item")
         status = "ok" if not missing else "missing: " + ", ".join(missing)
         lines.append(f"{r.subtopic:<10} {r.lang:<4} {r.lesson_words:>6} {r.formative_items:>6} {r.exercises:>6} "
-                     f"{r.summative_items:>5}  {status}")
+                     f"{r.summative_items:>6} {r.quiz_items:>5}  {status}")
     done = sum(1 for r in rows if r.lesson_words >= min_words and r.formative_items >= min_checks)
     lines.append(f"\n{done}/{len(rows)} rows complete (≥ {min_words} words and ≥ {min_checks} checks)")
     return "\n".join(lines)

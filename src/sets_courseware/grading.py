@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .answers import answers_path, read_answers
-from .content import LANGS, Key, banks, catalog, load_keys
+from .content import LANGS, Key, banks, catalog, load_keys, load_quiz_keys
 from .coverage import module_notebook
 from .errors import AnswersFileError, ContentError, SetsError
 from .settings import get_settings
@@ -46,18 +46,12 @@ def parse_assignment(assignment: str) -> tuple[str, str]:
         raise SetsError(f"'{assignment}' is not an assignment id", hint="like m3_2_fr: module 3.2, French") from None
 
 
-def recorded_choice(module_id: str, question_id: str, folder: Path | None = None) -> str | None:
-    """The learner's saved choice for a question (None if unanswered or the file is unreadable)."""
-    try:
-        return read_answers(answers_path(module_id, folder)).get(question_id)
-    except AnswersFileError:
-        return None
-
-
 def _grade_cell(module_id: str, qid: str, answer: str) -> nbformat.NotebookNode:
+    # The grade cell imports only the standard-library reader of the answers file
+    # (sets_courseware.answers): a grading kernel starts, reads a few bytes and stops.
     src = (f"# {qid}: {POINTS_PER_QUESTION} point — reads the choice saved by the quiz above\n"
-           f"from sets_courseware.grading import recorded_choice\n"
-           f"choice = recorded_choice({module_id!r}, {qid!r})\n"
+           f"from sets_courseware.answers import saved_choice\n"
+           f"choice = saved_choice({module_id!r}, {qid!r})\n"
            f"assert choice is not None, 'no answer saved for {qid}'\n"
            f"### BEGIN HIDDEN TESTS\n"
            f"assert choice == {answer!r}, 'wrong answer for {qid}'\n"
@@ -79,7 +73,9 @@ def build_source(module_id: str, lang: str, keys: dict[str, Key], graders_dir: P
     if not src_path.exists():
         raise ContentError("module notebook not found; run `sets build`", file=src_path)
     nb = nbformat.read(src_path, as_version=4)
-    questions = banks().module_questions(module_id)
+    questions = banks().module_quiz(module_id)
+    if not questions:
+        raise ContentError(f"module {module_id} has no module-quiz questions", file=src_path)
     out_cells = []
     for cell in nb.cells:
         cell = copy.deepcopy(cell)
@@ -109,6 +105,9 @@ def nbgrader(args: list[str], graders_dir: Path, timeout: float | None = None) -
     # nbgrader runs `alembic` and the kernel from PATH: put this environment's bin first.
     env = {**os.environ, "PATH": f"{bindir}{os.pathsep}{os.environ.get('PATH', '')}"}
     proc = subprocess.run(cmd, cwd=graders_dir, capture_output=True, text=True, timeout=timeout, env=env)
+    if (graders_dir / "gradebook.db").exists():  # nbgrader writes it 0644: scores of every learner
+        from .private import private_file
+        private_file(graders_dir / "gradebook.db")
     if proc.returncode != 0:
         raise SetsError(f"`nbgrader {' '.join(args)}` failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}",
                         file=graders_dir)
@@ -125,20 +124,22 @@ class DirectScore:
 
 
 def direct_score(submission_dir: Path, module_id: str, keys: dict[str, Key]) -> tuple[float, float, str | None]:
-    """Score a submission's answers file without executing anything."""
-    questions = banks().module_questions(module_id)
+    """Score a submission's answers file without executing anything; never raises on its content."""
+    questions = banks().module_quiz(module_id)
     max_score = float(POINTS_PER_QUESTION * len(questions))
     try:
         answers = read_answers(answers_path(module_id, submission_dir))
     except AnswersFileError as exc:
         return 0.0, max_score, str(exc)
     got = sum(POINTS_PER_QUESTION for q in questions if answers.get(q.id) == keys[q.id].answer)
-    return float(got), max_score, None
+    unknown = sorted(set(answers) - {q.id for q in questions})
+    problem = f"answers for unknown question id(s) ignored: {', '.join(unknown)[:200]}" if unknown else None
+    return float(got), max_score, problem
 
 
 def direct_scores(graders_dir: Path, assignment: str, keys: dict[str, Key] | None = None) -> list[DirectScore]:
     module_id, _ = parse_assignment(assignment)
-    keys = keys or load_keys()
+    keys = keys or load_quiz_keys()
     out = []
     for sub in sorted((graders_dir / "submitted").glob(f"*/{assignment}")):
         score, max_score, problem = direct_score(sub, module_id, keys)
@@ -179,7 +180,7 @@ def release(module_ids: list[str], langs: list[str], graders_dir: Path | None = 
     """source + generate_assignment for each module and language; returns the assignment ids."""
     graders_dir = graders_dir or get_settings().graders_dir
     write_config(graders_dir)
-    keys = load_keys()
+    keys = load_quiz_keys()
     done = []
     for module_id in module_ids:
         for lang in langs:
@@ -191,17 +192,19 @@ def release(module_ids: list[str], langs: list[str], graders_dir: Path | None = 
 
 
 def leaked_keys(folder: Path, keys: dict[str, Key] | None = None, module_ids: list[str] | None = None) -> list[str]:
-    """Places in a folder (a release) where a key shows: hidden-test markers, key asserts, reasons."""
+    """Places in a folder (a release, feedback) where a key shows: hidden-test markers, key
+    asserts, explanations of the given keys (by default the assessment items' keys, which no
+    learner may ever see: feedback may teach module-quiz keys, never these)."""
     keys = keys or load_keys()
     problems = []
-    needles = ["BEGIN HIDDEN TESTS", "choice == "]
+    needles = ["BEGIN HIDDEN TESTS", "choice == ", "AssertionError", "Traceback (most recent call last)"]
     for qid, key in keys.items():
-        if module_ids and qid.rsplit(".q", 1)[0] not in module_ids:
+        if module_ids and qid.rsplit(".", 1)[0] not in module_ids:
             continue
         if key.why:
             needles += [key.why.fr, key.why.en]
     for path in folder.rglob("*"):
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             text = path.read_text(encoding="utf-8", errors="replace")
             for needle in needles:
                 if needle in text:

@@ -8,8 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-from tqdm import tqdm
-
 from .content import LANGS, catalog
 from .settings import get_settings
 
@@ -29,28 +27,30 @@ def _modules(args) -> list[str]:
 def _release(args) -> int:
     from .grading import release
     langs = args.lang or list(LANGS)
-    for aid in tqdm(release(_modules(args), langs, _graders(args)), desc="released", disable=not sys.stderr.isatty()):
-        print(f"released {aid}")
+    graders = _graders(args)
+    for aid in release(_modules(args), langs, graders):
+        print(f"released {aid}: {graders / 'release' / aid} (source with hidden tests in {graders / 'source' / aid})")
     return 0
 
 
 def _autograde(args) -> int:
-    from .grading import compare, nbgrader
+    from .batch import grade_all, summary_table
     graders = _graders(args)
-    students = sorted(p.parent.name for p in (graders / "submitted").glob(f"*/{args.assignment}"))
-    if not students:
+    students = args.student or None
+    if students is None and not list((graders / "submitted").glob(f"*/{args.assignment}")):
         print(f"no submissions of {args.assignment} in {graders / 'submitted'}")
         return 1
     started = time.perf_counter()
-    for student in tqdm(students, desc=f"autograde {args.assignment}", unit="submission"):
-        nbgrader(["autograde", args.assignment, "--student", student, "--create", "--force"], graders)
+    outcomes = grade_all(graders, args.assignment, students, workers=args.workers, timeout=args.timeout)
     elapsed = time.perf_counter() - started
-    rows = compare(graders, args.assignment)
-    bad = [r for r in rows if not r["agree"]]
-    print(json.dumps({"assignment": args.assignment, "submissions": len(students),
-                      "seconds_per_submission": round(elapsed / len(students), 2),
-                      "disagreements": bad}, indent=1))
-    return 3 if bad else 0
+    if args.json:
+        from dataclasses import asdict
+        print(json.dumps([asdict(o) for o in outcomes], indent=1, ensure_ascii=False))
+    else:
+        print(summary_table(outcomes))
+        print(f"{elapsed:.1f} s for {len(outcomes)} submissions ({elapsed / max(1, len(outcomes)):.2f} s each); "
+              f"autograded notebooks in {graders / 'autograded'}, report in {graders / 'reports' / (args.assignment + '.json')}")
+    return 3 if any(o.status != "graded" for o in outcomes) else 0
 
 
 def _direct(args) -> int:
@@ -86,14 +86,33 @@ def _collect(args) -> int:
     return 0
 
 
-def _passthrough(name: str):
-    def run(args) -> int:
-        from .grading import nbgrader
-        extra = [args.assignment] if getattr(args, "assignment", None) else []
-        proc = nbgrader([name, *extra, *args.extra], _graders(args))
-        print(proc.stdout, end="")
-        return 0
-    return run
+def _feedback(args) -> int:
+    from .grading import nbgrader
+    graders = _graders(args)
+    nbgrader(["generate_feedback", args.assignment, "--force", *args.extra], graders)
+    files = sorted((graders / "feedback").glob(f"*/{args.assignment}/*.html"))
+    for f in files:
+        print(f"feedback {f.relative_to(graders)}")
+    print(f"{len(files)} feedback file(s) in {graders / 'feedback'}; release them to learners with "
+          f"`nbgrader release_feedback {args.assignment}` on a hub")
+    return 0 if files else 1
+
+
+def _export(args) -> int:
+    from .batch import export_rows
+    from .grading import nbgrader
+    graders = _graders(args)
+    nbgrader(["export", *args.extra], graders)
+    rows = export_rows(graders)
+    out = graders / "grades-status.csv"
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["assignment", "student", "status", "nbgrader_score", "direct_score",
+                                                "max_score", "agree", "reasons"])
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"nbgrader's grades: {graders / 'grades.csv'}")
+    print(f"status and reasons per submission ({len(rows)} rows): {out}")
+    return 0
 
 
 def register(sub) -> None:
@@ -115,8 +134,12 @@ def register(sub) -> None:
     q.add_argument("--update", action="store_true", help="replace older collected submissions by newer ones")
     q.set_defaults(func=_collect)
 
-    q = common(g.add_parser("autograde", help="nbgrader autograde every submission, then compare with direct scores"))
+    q = common(g.add_parser("autograde", help="nbgrader autograde every submission in parallel, then compare with direct scores"))
     q.add_argument("assignment", help="e.g. m3_2_fr")
+    q.add_argument("--student", action="append", help="only this learner (repeatable)")
+    q.add_argument("--workers", type=int, help="parallel submissions (default: one per core)")
+    q.add_argument("--timeout", type=float, help="wall-clock limit per submission in seconds (default 120, SETS_GRADE_TIMEOUT)")
+    q.add_argument("--json", action="store_true")
     q.set_defaults(func=_autograde)
 
     q = common(g.add_parser("direct", help="score the answers files of the submissions without running them"))
@@ -128,9 +151,11 @@ def register(sub) -> None:
     q.add_argument("assignment")
     q.set_defaults(func=_compare)
 
-    for name, helptext in [("generate_feedback", "nbgrader generate_feedback"), ("export", "nbgrader export (CSV)")]:
-        q = common(g.add_parser(name.replace("generate_", ""), help=helptext))
-        if name != "export":
-            q.add_argument("assignment")
-        q.add_argument("extra", nargs="*", help="more nbgrader arguments")
-        q.set_defaults(func=_passthrough(name))
+    q = common(g.add_parser("feedback", help="nbgrader generate_feedback: points, right answers and explanations"))
+    q.add_argument("assignment")
+    q.add_argument("extra", nargs="*", help="more nbgrader arguments")
+    q.set_defaults(func=_feedback)
+
+    q = common(g.add_parser("export", help="nbgrader export (grades.csv) plus each submission's status (grades-status.csv)"))
+    q.add_argument("extra", nargs="*", help="more nbgrader arguments")
+    q.set_defaults(func=_export)

@@ -74,7 +74,7 @@ class Lesson:
 
     def quiz(self, folder: Path | None = None) -> None:
         # Displayed, not returned: a cell ending in `nb.quiz()` would otherwise show it twice.
-        display(ModuleQuiz(self.module.id, banks().module_questions(self.module.id), self.lang, folder))
+        display(ModuleQuiz(self.module.id, banks().module_quiz(self.module.id), self.lang, folder))
 
 
 class Session:

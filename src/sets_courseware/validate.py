@@ -7,16 +7,29 @@ from pathlib import Path
 
 import nbformat
 
-from .content import LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_keys
+from .content import LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_keys, load_quiz_keys
 from .errors import ContentError, ContentErrors, SetsError, gather
 
 QUESTIONS_PER_MODULE = 5
+QUIZ_PER_MODULE = 8
 
 
 def coverage_problems(banks_: Banks) -> list[ContentError]:
-    """Each module: 5 questions whose tags spread over all its sub-topics as evenly as 5 allow."""
+    """Each module: 5 assessment items whose tags spread over all its sub-topics as evenly as 5
+    allow, and 8 module-quiz items that tag every sub-topic at least once."""
     errors = []
     for module in catalog().modules:
+        quiz = banks_.quiz_by_module.get(module.id, [])
+        qpath = bank_dir("quiz") / f"{module.id}.yaml"
+        if len(quiz) != QUIZ_PER_MODULE:
+            errors.append(ContentError(f"module {module.id} has {len(quiz)} module-quiz question(s), needs {QUIZ_PER_MODULE}",
+                                       file=qpath, field="questions"))
+        else:
+            tagged = {st for q in quiz for st in q.subtopics}
+            missing = [s.id for s in module.subtopics if s.id not in tagged]
+            if missing:
+                errors.append(ContentError(f"no module-quiz question tagged with sub-topic(s) {', '.join(missing)}",
+                                           file=qpath, field="subtopics"))
         qs = banks_.by_module.get(module.id, [])
         path = bank_dir("summative") / f"{module.id}.yaml"
         if len(qs) != QUESTIONS_PER_MODULE:
@@ -38,13 +51,19 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
     """Run every check; raise ContentErrors listing all problems, or return counts."""
     errors: list[ContentError] = []
     cat = load_catalog()
-    banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"))
+    banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"), bank_dir("quiz"))
     errors.extend(bank_errors)
     if complete:
         errors.extend(coverage_problems(banks_))
-    n_keys = 0
+    n_keys = n_quiz_keys = 0
     try:
         n_keys = len(load_keys(keys_dir, banks_))
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+    except SetsError as exc:
+        errors.append(ContentError(str(exc)))
+    try:
+        n_quiz_keys = len(load_quiz_keys(keys_dir, banks_))
     except ContentErrors as exc:
         errors.extend(exc.errors)
     except SetsError as exc:
@@ -74,5 +93,6 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
         raise ContentErrors(errors)
     return {"courses": len(cat.courses), "modules": len(cat.modules),
             "subtopics": sum(len(c.subtopics) for c in cat.courses),
-            "summative": len(banks_.summative), "formative": len(banks_.formative), "keys": n_keys,
+            "summative": len(banks_.summative), "module_quiz": len(banks_.quiz), "formative": len(banks_.formative),
+            "keys": n_keys, "module_quiz_keys": n_quiz_keys,
             "notebook_pairs": n_notebooks, "languages": list(LANGS)}

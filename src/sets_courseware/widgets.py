@@ -66,7 +66,7 @@ class MCQ(w.VBox):
 
 
 class ModuleQuiz(w.VBox):
-    """The module's graded quiz: one MCQ per summative question, saved to the answers file."""
+    """The module's graded quiz: one MCQ per module-quiz item, saved to the answers file."""
 
     def __init__(self, module_id: str, questions: list[SummativeQuestion], lang: str, folder: Path | None = None):
         self.file = AnswerFile(module_id, folder)
@@ -74,8 +74,9 @@ class ModuleQuiz(w.VBox):
         header = [w.HTML(CHOICES_CSS + f"<h3>{html.escape(t('quiz.title', lang, module=module_id))}</h3>"
                          f"<p>{html.escape(t('quiz.help', lang, file=self.file.path.name))}</p>")]
         if self.file.problem:
-            header.append(w.HTML(f'<p class="sets-warning" role="alert">⚠ '
-                                 f'{html.escape(t("quiz.broken", lang, problem=self.file.problem))}</p>'))
+            aside = t("quiz.aside", lang, name=self.file.aside) if self.file.aside else ""
+            message = t("quiz.broken", lang, problem=t(f"answers.{self.file.problem_code}", lang), aside=aside)
+            header.append(w.HTML(f'<p class="sets-warning" role="alert">⚠ {html.escape(message)}</p>'))
         self.items = [MCQ(q, lang, i, self.file.answers.get(q.id), self._save)
                       for i, q in enumerate(questions, start=1)]
         self.progress = w.HTML()
