@@ -84,6 +84,9 @@ def _copy_regular(src: Path, dst: Path, cap: int) -> str | None:
     return None
 
 
+NBGRADER_FILES = (".ipynb_checkpoints", "submission_secret.txt", "timestamp.txt")
+
+
 def intake(graders: Path, assignment: str, student: str, expected: dict[str, int]) -> Outcome:
     """Build intake/<student>/<assignment>/ from the raw submission; say what was left out."""
     out = Outcome(student, assignment)
@@ -116,7 +119,9 @@ def intake(graders: Path, assignment: str, student: str, expected: dict[str, int
                 out.reasons.append(f"notebook {name} is not a valid notebook (JSON)")
         elif problem and problem != "missing":
             out.flag(f"{name} {problem}: not taken (graded as unanswered)")
-    extra = [n for n in present if n not in expected and n != ".ipynb_checkpoints"]
+    # nbgrader's own files: submission_secret.txt is written by `nbgrader submit` on a hub
+    # (it pairs the submission with its feedback), timestamp.txt by submit/collect.
+    extra = [n for n in present if n not in expected and n not in NBGRADER_FILES]
     if extra:
         shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
         out.flag(f"unexpected files left out of grading: {shown}")
