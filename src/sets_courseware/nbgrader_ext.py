@@ -154,7 +154,8 @@ class TeachingFeedback(NbGraderPreprocessor):
 
 def keep_only_feedback(assignment: str, student: str, notebooks: list) -> None:
     """Post-convert hook of GenerateFeedback: in feedback/<student>/<assignment>/ keep only the
-    HTML reports; nbgrader copies every other file of the autograded folder there."""
+    HTML reports (and nbgrader's timestamp.txt); nbgrader copies every other file of the
+    autograded folder there."""
     from .settings import get_settings
     import os
     root = Path(os.getcwd())
@@ -162,7 +163,8 @@ def keep_only_feedback(assignment: str, student: str, notebooks: list) -> None:
     # nbgrader passes its student and assignment patterns ("*" when run for everyone).
     for dest in (graders / "feedback").glob(f"{student or '*'}/{assignment or '*'}"):
         for path in sorted(dest.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-            if path.is_symlink() or (path.is_file() and path.suffix != ".html"):
+            # timestamp.txt stays: `nbgrader release_feedback` (hub exchange) reads it.
+            if path.is_symlink() or (path.is_file() and path.suffix != ".html" and path.name != "timestamp.txt"):
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
