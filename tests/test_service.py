@@ -239,3 +239,20 @@ def test_service_refuses_keys_other_accounts_can_read(tmp_path):
         check_private(keys)
     (keys / "3.2.yaml").chmod(0o600)
     check_private(keys)
+
+
+def test_trainer_commands_go_through_the_service_on_a_hub(served, monkeypatch, capsys):
+    from sets_courseware.cli import main
+    from sets_courseware.content import clear_caches
+    ana = ServiceClient(served.url, token="tok-ana")
+    ana.save("ana", "3", "initial", "3.2.q1", "a")
+    ana.submit("ana", "3", "initial")
+    monkeypatch.setenv("SETS_SERVICE_URL", served.url)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-tom")
+    clear_caches()
+    assert main(["results", "--course", "3"]) == 0
+    assert '"learner": "ana"' in capsys.readouterr().out
+    assert main(["reset", "--learner", "ana", "--course", "3", "--kind", "initial"]) == 0
+    assert served.store.attempt_state("ana", "3", "initial")["submitted_at"] is None
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-bo")  # a learner's token: refused
+    assert main(["results", "--course", "3"]) != 0
