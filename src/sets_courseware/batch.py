@@ -63,6 +63,8 @@ def expected_files(graders: Path, assignment: str) -> dict[str, int]:
     files = {name: NOTEBOOK_MAX_BYTES for name in notebooks}
     files[answers_path(module_id, Path(".")).name] = ANSWERS_MAX_BYTES
     files["timestamp.txt"] = TIMESTAMP_MAX_BYTES
+    # Written by `nbgrader submit` on a hub; `nbgrader release_feedback` needs it in feedback/.
+    files["submission_secret.txt"] = TIMESTAMP_MAX_BYTES
     return files
 
 

@@ -152,9 +152,12 @@ class TeachingFeedback(NbGraderPreprocessor):
         return cell, resources
 
 
+NBGRADER_KEEP = ("timestamp.txt", "submission_secret.txt")
+
+
 def keep_only_feedback(assignment: str, student: str, notebooks: list) -> None:
     """Post-convert hook of GenerateFeedback: in feedback/<student>/<assignment>/ keep only the
-    HTML reports (and nbgrader's timestamp.txt); nbgrader copies every other file of the
+    HTML reports (and nbgrader's own NBGRADER_KEEP files); nbgrader copies every other file of the
     autograded folder there."""
     from .settings import get_settings
     import os
@@ -163,8 +166,9 @@ def keep_only_feedback(assignment: str, student: str, notebooks: list) -> None:
     # nbgrader passes its student and assignment patterns ("*" when run for everyone).
     for dest in (graders / "feedback").glob(f"{student or '*'}/{assignment or '*'}"):
         for path in sorted(dest.rglob("*"), key=lambda p: len(p.parts), reverse=True):
-            # timestamp.txt stays: `nbgrader release_feedback` (hub exchange) reads it.
-            if path.is_symlink() or (path.is_file() and path.suffix != ".html" and path.name != "timestamp.txt"):
+            # nbgrader's timestamp.txt and submission_secret.txt stay: `nbgrader release_feedback`
+            # (hub exchange) reads them.
+            if path.is_symlink() or (path.is_file() and path.suffix != ".html" and path.name not in NBGRADER_KEEP):
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
