@@ -463,7 +463,7 @@ def test_cohort_on_a_real_hub(hub):
         folder = Path.home() / {AID!r}
         assert any(folder.glob("*.ipynb")), sorted(os.listdir(folder))
         af = AnswerFile({MODULE!r}, folder)
-        qs = [q.id for q in banks().module_questions({MODULE!r})]
+        qs = [q.id for q in banks().module_quiz({MODULE!r})]
         for q in qs:
             af.save(q, "a")   # what the quiz widget does on each click
         print(json.dumps({{"answered": len(qs)}}))
@@ -486,9 +486,16 @@ def test_cohort_on_a_real_hub(hub):
         sh("sets", "grade", "autograde", {AID!r})
         sh("sets", "grade", "feedback", {AID!r})
         sh("nbgrader", "release_feedback", {AID!r})
+        import json
+        from pathlib import Path
+        from sets_courseware.grading import compare
+        print(json.dumps(compare(Path(os.environ["SETS_GRADERS_DIR"]), {AID!r})))
         """, timeout=300)
     TIMINGS["collect_autograde_feedback_s"] = time.monotonic() - started
-    assert f"collected {u['l1']}" in graded, graded  # autograde exits non-zero on any disagreement
+    assert f"collected {u['l1']}" in graded, graded  # autograde exits non-zero on any disagreement or flag
+    rows = json.loads(graded.strip().splitlines()[-1])
+    assert [(r["student"], r["agree"]) for r in rows] == [(u["l1"], True)], rows
+    assert rows[0]["nbgrader"] == rows[0]["direct"] and rows[0]["max"] > 0, rows
     status, fb = http("POST", assign + "/fetch_feedback", hub.token("l1"), form={"course_id": "sets", "assignment_id": AID})
     assert status == 200 and fb["success"], fb
     feedback = k1.json(f"""
