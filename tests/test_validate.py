@@ -105,3 +105,37 @@ def test_cli_validate_fails_on_malformed_bank_and_writes_nothing(tmp_path):
     assert proc.returncode != 0
     assert "3.2.yaml" in proc.stderr and "not valid YAML" in proc.stderr and "line" in proc.stderr
     assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
+def _quiz_problems(banks_dir):
+    _, errors = _collect_banks(catalog(), banks_dir / "summative", banks_dir / "formative", banks_dir / "quiz")
+    return [str(e) for e in errors]
+
+
+def test_module_quiz_item_may_not_repeat_an_assessment_item(tmp_path):
+    """Feedback teaches quiz keys: a quiz item equal to an assessment item would reveal its key."""
+    from conftest import mini_quiz
+    banks_dir, _ = write_content(tmp_path)
+    quiz, _ = mini_quiz()
+    summ, _, _ = mini_bank()
+    quiz["questions"][4]["fr"]["prompt"] = summ["questions"][1]["fr"]["prompt"]
+    _dump(banks_dir / "quiz" / "3.2.yaml", quiz)
+    [p] = _quiz_problems(banks_dir)
+    assert "id 3.2.m5" in p and "same prompt as assessment item 3.2.q2" in p
+
+
+def test_module_quiz_ids_and_keys_checked(tmp_path):
+    from conftest import mini_quiz
+    from sets_courseware.content import load_banks, load_quiz_keys
+    banks_dir, keys_dir = write_content(tmp_path)
+    quiz, quiz_keys = mini_quiz()
+    quiz["questions"][0]["id"] = "3.2.q9"
+    _dump(banks_dir / "quiz" / "3.2.yaml", quiz)
+    assert any("id 3.2.q9" in p and "'3.2.mN'" in p for p in _quiz_problems(banks_dir))
+    quiz, _ = mini_quiz()
+    _dump(banks_dir / "quiz" / "3.2.yaml", quiz)
+    del quiz_keys["keys"]["3.2.m3"]["why"]
+    _dump(keys_dir / "quiz" / "3.2.yaml", quiz_keys)
+    banks = load_banks(banks_dir / "summative", banks_dir / "formative", quiz_dir=banks_dir / "quiz")
+    with pytest.raises(ContentErrors, match="3.2.m3.*explanation"):
+        load_quiz_keys(keys_dir, banks)

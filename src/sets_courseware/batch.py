@@ -200,11 +200,11 @@ def grade_all(graders: Path, assignment: str, students: list[str] | None = None,
     # Imported once here, so that every forked worker starts with nbgrader already loaded.
     import nbgrader.apps.nbgraderapp  # noqa: F401
 
-    from .content import load_quiz_keys
+    from .content import load_graded_keys
     from .grading import gradebook_scores
 
     module_id, _ = parse_assignment(assignment)
-    keys = load_quiz_keys()
+    keys = load_graded_keys(module_id)
     expected = expected_files(graders, assignment)
     submitted = graders / "submitted"
     students = students if students is not None else sorted(

@@ -260,6 +260,13 @@ class SummativeBank(_Model):
     questions: list[SummativeQuestion]
 
 
+class CompetenceBank(_Model):
+    """The competence MCQ of a course (certification): questions drawing on several modules."""
+
+    course: str
+    questions: list[SummativeQuestion]
+
+
 class FormativeChoice(_Model):
     text: str = Field(min_length=1)
     correct: bool = False
@@ -295,6 +302,11 @@ class Key(_Model):
 
 class KeyFile(_Model):
     module: str
+    keys: dict[str, Key]
+
+
+class CompetenceKeyFile(_Model):
+    course: str
     keys: dict[str, Key]
 
 
@@ -336,6 +348,19 @@ class Banks:
         self.by_module = by_module
         self.quiz = quiz or {}
         self.quiz_by_module = quiz_by_module or {}
+        self.competence: dict[str, SummativeQuestion] = {}
+        self.competence_by_course: dict[str, list[SummativeQuestion]] = {}
+
+    def competence_questions(self, course_id: str) -> list[SummativeQuestion]:
+        """The course's competence MCQ items (certification, nbgrader)."""
+        catalog().course(course_id)
+        return self.competence_by_course.get(course_id, [])
+
+    def graded_questions(self, scope: str) -> list[SummativeQuestion]:
+        """Questions of a graded notebook: a module id ("3.2") or a course's competence MCQ ("c3")."""
+        if scope.startswith("c"):
+            return self.competence_questions(scope[1:])
+        return self.module_quiz(scope)
 
     def module_questions(self, module_id: str) -> list[SummativeQuestion]:
         """The module's assessment items (self-assessment and final evaluation, path page only)."""
@@ -392,8 +417,40 @@ def _collect_mcq(errors: list[ContentError], cat: Catalog, folder: Path, letter:
     return questions, by_module
 
 
+def _collect_competence(errors: list[ContentError], cat: Catalog, folder: Path
+                        ) -> tuple[dict[str, SummativeQuestion], dict[str, list[SummativeQuestion]]]:
+    """Competence MCQ items: ids `<course>.cN`, sub-topics anywhere in the course, a–d."""
+    questions: dict[str, SummativeQuestion] = {}
+    by_course: dict[str, list[SummativeQuestion]] = {}
+    known = {c.id: {s.id for s in c.subtopics} for c in cat.courses}
+    for path in sorted(folder.glob("*.yaml")):
+        bank = gather(errors, _load_model, CompetenceBank, path, "questions")
+        if bank is None:
+            continue
+        if bank.course not in known:
+            errors.append(ContentError(f"unknown course '{bank.course}'", file=path, field="course"))
+            continue
+        for q in bank.questions:
+            if q.id in questions:
+                errors.append(ContentError("duplicate competence question id", file=path, item=q.id, field="id"))
+                continue
+            if not q.id.startswith(f"{bank.course}.c") or not q.id[len(bank.course) + 2:].isdigit():
+                errors.append(ContentError(f"competence question id must look like '{bank.course}.cN'", file=path, item=q.id, field="id"))
+            for st in q.subtopics:
+                if st not in known[bank.course]:
+                    errors.append(ContentError(f"unknown sub-topic '{st}' for course {bank.course}", file=path, item=q.id, field="subtopics"))
+            for lang in LANGS:
+                got = set(q.text(lang).choices)
+                if got != set(CHOICE_IDS):
+                    errors.append(ContentError(f"needs exactly the 4 choices a, b, c, d (has {', '.join(sorted(got))})",
+                                               file=path, item=q.id, field=f"{lang}.choices"))
+            questions[q.id] = q
+            by_course.setdefault(bank.course, []).append(q)
+    return questions, by_course
+
+
 def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
-                   quiz_dir: Path | None = None) -> tuple[Banks, list[ContentError]]:
+                   quiz_dir: Path | None = None, competence_dir: Path | None = None) -> tuple[Banks, list[ContentError]]:
     errors: list[ContentError] = []
     summative, by_module = _collect_mcq(errors, cat, summative_dir, "q", "assessment")
     quiz, quiz_by_module = _collect_mcq(errors, cat, quiz_dir, "m", "module-quiz") if quiz_dir else ({}, {})
@@ -406,6 +463,12 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
                                        file=quiz_dir, item=q.id, field="fr.prompt"))
 
     known_st = cat.subtopic_ids
+    competence, competence_by_course = _collect_competence(errors, cat, competence_dir) if competence_dir else ({}, {})
+    others = {q.fr.prompt.strip().lower(): q.id for q in [*summative.values(), *quiz.values()]}
+    for q in competence.values():
+        if q.fr.prompt.strip().lower() in others:
+            errors.append(ContentError(f"same prompt as item {others[q.fr.prompt.strip().lower()]}",
+                                       file=competence_dir, item=q.id, field="fr.prompt"))
     formative: dict[str, FormativeItem] = {}
     fwhere: dict[str, Path] = {}
     for path in sorted(formative_dir.glob("*.yaml")):
@@ -428,13 +491,16 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
                 errors.append(ContentError("the correct choice differs between French and English", file=path, item=item.id, field="choices"))
             formative[item.id] = item
             fwhere[item.id] = path
-    return Banks(summative, formative, by_module, quiz, quiz_by_module), errors
+    banks_ = Banks(summative, formative, by_module, quiz, quiz_by_module)
+    banks_.competence, banks_.competence_by_course = competence, competence_by_course
+    return banks_, errors
 
 
 def load_banks(summative_dir: Path | None = None, formative_dir: Path | None = None,
                cat: Catalog | None = None, quiz_dir: Path | None = None) -> Banks:
     banks, errors = _collect_banks(cat or catalog(), summative_dir or bank_dir("summative"),
-                                   formative_dir or bank_dir("formative"), quiz_dir or bank_dir("quiz"))
+                                   formative_dir or bank_dir("formative"), quiz_dir or bank_dir("quiz"),
+                                   bank_dir("competence"))
     if errors:
         raise ContentErrors(errors)
     return banks
@@ -509,6 +575,43 @@ def load_quiz_keys(keys_dir: Path | None = None, banks_: Banks | None = None) ->
     if errors:
         raise ContentErrors(errors)
     return keys
+
+
+def load_competence_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
+    """Keys of the competence MCQ items (keys_dir/competence/<course>.yaml), each with its explanation."""
+    keys_dir = keys_dir or get_settings().keys_dir
+    folder = keys_dir / "competence" if keys_dir else None
+    if folder is None or not folder.is_dir():
+        raise KeysUnavailableError("competence keys not found", file=folder,
+                                   hint="they live in graders/keys/competence/, on the grading side only")
+    banks_ = banks_ or banks()
+    keys: dict[str, Key] = {}
+    errors: list[ContentError] = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            kf = _load_model(CompetenceKeyFile, path, "keys")
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except PermissionError:
+            raise KeysUnavailableError("competence keys are not readable by this account", file=path) from None
+        for qid, key in kf.keys.items():
+            if qid not in banks_.competence:
+                errors.append(ContentError("key for an unknown competence question", file=path, item=qid, field="keys"))
+            elif key.why is None:
+                errors.append(ContentError("a competence key needs its explanation (why)", file=path, item=qid, field="why"))
+            keys[qid] = key
+    for qid in banks_.competence:
+        if qid not in keys:
+            errors.append(ContentError("question has no key", file=folder, item=qid, field="answer"))
+    if errors:
+        raise ContentErrors(errors)
+    return keys
+
+
+def load_graded_keys(scope: str) -> dict[str, Key]:
+    """Keys of a graded notebook's questions: a module's quiz ("3.2") or a competence MCQ ("c3")."""
+    return load_competence_keys() if scope.startswith("c") else load_quiz_keys()
 
 
 def clear_caches() -> None:

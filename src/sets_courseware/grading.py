@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .answers import answers_path, read_answers
-from .content import LANGS, Key, banks, catalog, load_keys, load_quiz_keys
+from .content import LANGS, Key, banks, catalog, load_graded_keys, load_keys
 from .coverage import module_notebook
 from .errors import AnswersFileError, ContentError, SetsError
 from .settings import get_settings
@@ -29,21 +29,30 @@ from .settings import get_settings
 POINTS_PER_QUESTION = 1
 
 
-def assignment_id(module_id: str, lang: str) -> str:
-    return f"m{module_id.replace('.', '_')}_{lang}"
+def assignment_id(scope: str, lang: str) -> str:
+    """A module's quiz ("3.2") -> m3_2_fr; a course's competence MCQ ("c3") -> c3_fr."""
+    if scope.startswith("c"):
+        return f"{scope}_{lang}"
+    return f"m{scope.replace('.', '_')}_{lang}"
 
 
 def parse_assignment(assignment: str) -> tuple[str, str]:
-    """'m3_2_fr' -> ('3.2', 'fr')."""
+    """'m3_2_fr' -> ('3.2', 'fr'); 'c3_en' -> ('c3', 'en')."""
     try:
         body, lang = assignment[1:].rsplit("_", 1)
+        if lang not in LANGS:
+            raise ValueError
+        if assignment.startswith("c"):
+            catalog().course(body)
+            return f"c{body}", lang
         module_id = body.replace("_", ".")
         catalog().module(module_id)
-        if lang not in LANGS or not assignment.startswith("m"):
+        if not assignment.startswith("m"):
             raise ValueError
         return module_id, lang
     except (ValueError, SetsError):
-        raise SetsError(f"'{assignment}' is not an assignment id", hint="like m3_2_fr: module 3.2, French") from None
+        raise SetsError(f"'{assignment}' is not an assignment id",
+                        hint="like m3_2_fr (module 3.2 quiz, French) or c3_en (course 3 competence MCQ, English)") from None
 
 
 def _grade_cell(module_id: str, qid: str, answer: str) -> nbformat.NotebookNode:
@@ -66,9 +75,48 @@ def _grade_cell(module_id: str, qid: str, answer: str) -> nbformat.NotebookNode:
     return cell
 
 
+def competence_notebook(course_id: str, lang: str) -> nbformat.NotebookNode:
+    """The competence MCQ's learner notebook: an introduction, the setup cell and the quiz."""
+    from .i18n import t
+    course = catalog().course(course_id)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    intro = nbformat.v4.new_markdown_cell(
+        f"# {t('competence.title', lang, course=course.id)} — {course.short_title(lang)}\n\n{t('competence.intro', lang)}")
+    intro.id = "competence-intro"
+    setup = nbformat.v4.new_code_cell(f"from sets_courseware.nb import competence_quiz\ncompetence_quiz({course_id!r}, {lang!r})")
+    setup.id = "competence-quiz"
+    setup.metadata = {"sets": {"role": "quiz"}, "tags": ["quiz"]}
+    nb.cells = [intro, setup]
+    return nb
+
+
 def build_source(module_id: str, lang: str, keys: dict[str, Key], graders_dir: Path,
                  notebooks_dir: Path | None = None) -> Path:
-    """Write graders/source/<assignment>/<notebook>: the learner notebook plus locked grade cells."""
+    """Write graders/source/<assignment>/<notebook>: the learner notebook plus locked grade cells.
+
+    `module_id` is a module ("3.2": its notebook and quiz) or a course's competence MCQ ("c3")."""
+    if module_id.startswith("c"):
+        course_id = module_id[1:]
+        questions = banks().competence_questions(course_id)
+        if not questions:
+            raise ContentError(f"course {course_id} has no competence questions", file=graders_dir)
+        nb = competence_notebook(course_id, lang)
+        cells = []
+        for cell in nb.cells:
+            if cell.metadata.get("sets", {}).get("role") == "quiz":
+                cell.metadata["nbgrader"] = {"grade": False, "grade_id": f"quiz_{module_id}", "locked": True,
+                                             "schema_version": 3, "solution": False, "task": False}
+                cells.append(cell)
+                cells.extend(_grade_cell(module_id, q.id, keys[q.id].answer) for q in questions)
+            else:
+                cells.append(cell)
+        nb.cells = cells
+        target = graders_dir / "source" / assignment_id(module_id, lang) / f"competence_{course_id}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, target)
+        return target
     src_path = module_notebook(module_id, lang, notebooks_dir)
     if not src_path.exists():
         raise ContentError("module notebook not found; run `sets build`", file=src_path)
@@ -125,7 +173,7 @@ class DirectScore:
 
 def direct_score(submission_dir: Path, module_id: str, keys: dict[str, Key]) -> tuple[float, float, str | None]:
     """Score a submission's answers file without executing anything; never raises on its content."""
-    questions = banks().module_quiz(module_id)
+    questions = banks().graded_questions(module_id)
     max_score = float(POINTS_PER_QUESTION * len(questions))
     try:
         answers = read_answers(answers_path(module_id, submission_dir))
@@ -139,7 +187,7 @@ def direct_score(submission_dir: Path, module_id: str, keys: dict[str, Key]) -> 
 
 def direct_scores(graders_dir: Path, assignment: str, keys: dict[str, Key] | None = None) -> list[DirectScore]:
     module_id, _ = parse_assignment(assignment)
-    keys = keys or load_quiz_keys()
+    keys = keys or load_graded_keys(module_id)
     out = []
     for sub in sorted((graders_dir / "submitted").glob(f"*/{assignment}")):
         score, max_score, problem = direct_score(sub, module_id, keys)
@@ -177,12 +225,12 @@ def write_config(graders_dir: Path) -> None:
 
 
 def release(module_ids: list[str], langs: list[str], graders_dir: Path | None = None) -> list[str]:
-    """source + generate_assignment for each module and language; returns the assignment ids."""
+    """source + generate_assignment for each module (or competence MCQ "cN") and language."""
     graders_dir = graders_dir or get_settings().graders_dir
     write_config(graders_dir)
-    keys = load_quiz_keys()
     done = []
     for module_id in module_ids:
+        keys = load_graded_keys(module_id)
         for lang in langs:
             build_source(module_id, lang, keys, graders_dir)
             aid = assignment_id(module_id, lang)

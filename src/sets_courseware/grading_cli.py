@@ -17,6 +17,9 @@ def _graders(args) -> Path:
 
 
 def _modules(args) -> list[str]:
+    """Module quizzes to release ("3.2"), or competence MCQs ("c3") with --competence."""
+    if getattr(args, "competence", None):
+        return [f"c{catalog().course(c).id}" for c in args.competence]
     if args.module:
         return [catalog().module(m).id for m in args.module]
     if args.course:
@@ -126,6 +129,8 @@ def register(sub) -> None:
     q = common(g.add_parser("release", help="build sources with hidden keys and run nbgrader generate_assignment"))
     q.add_argument("--module", action="append", help="module id (repeatable)")
     q.add_argument("--course")
+    q.add_argument("--competence", action="append", metavar="COURSE",
+                   help="the course's competence MCQ instead of module quizzes (repeatable)")
     q.add_argument("--lang", action="append", choices=list(LANGS))
     q.set_defaults(func=_release)
 

@@ -77,6 +77,14 @@ class Lesson:
         display(ModuleQuiz(self.module.id, banks().module_quiz(self.module.id), self.lang, folder))
 
 
+def competence_quiz(course_id: str, lang: str = "fr", folder: Path | None = None) -> None:
+    """The course's competence MCQ (certification): same widget and answers file as a module quiz."""
+    from .i18n import t
+    course = catalog().course(course_id)
+    display(ModuleQuiz(f"c{course.id}", banks().competence_questions(course.id), lang, folder,
+                       title=t("competence.title", lang, course=course.id)))
+
+
 class Session:
     """A live-session notebook (slides): gives access to the course and the cohort's results."""
 

@@ -65,12 +65,14 @@ def graded_cells_only() -> list:
 
 
 FEEDBACK_TEXT = {
-    "fr": {"title": "Retour sur le quiz du module {module}", "score": "Score : {score:g} / {max:g}",
+    "fr": {"title": "Retour sur le quiz du module {module}",
+           "competence_title": "Retour sur le QCM d'acquisition des compétences du cours {course}", "score": "Score : {score:g} / {max:g}",
            "question": "Question {n}", "points": "{score:g} / {points:g} point",
            "yours": "Votre réponse", "none": "aucune réponse enregistrée", "right": "Bonne réponse",
            "why": "Pourquoi", "later": "Les bonnes réponses et leurs explications seront visibles après la date limite ({due}).",
            "hidden": "Les bonnes réponses ne sont pas communiquées pour ce quiz."},
-    "en": {"title": "Feedback on the module {module} quiz", "score": "Score: {score:g} / {max:g}",
+    "en": {"title": "Feedback on the module {module} quiz",
+           "competence_title": "Feedback on the course {course} competence MCQ", "score": "Score: {score:g} / {max:g}",
            "question": "Question {n}", "points": "{score:g} / {points:g} point",
            "yours": "Your answer", "none": "no answer saved", "right": "Right answer",
            "why": "Why", "later": "The right answers and their explanations will be shown after the due date ({due}).",
@@ -87,22 +89,24 @@ class TeachingFeedback(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from .answers import answers_path, read_answers
-        from .content import banks, load_quiz_keys
+        from .content import banks, load_graded_keys
         from .errors import AnswersFileError
         from .grading import parse_assignment
 
         module_id, lang = parse_assignment(resources["nbgrader"]["assignment"])
         words = FEEDBACK_TEXT[lang]
-        questions = {q.id: q for q in banks().module_quiz(module_id)}
+        questions = {q.id: q for q in banks().graded_questions(module_id)}
         folder = Path(resources.get("metadata", {}).get("path") or ".")
         try:
             answers = read_answers(answers_path(module_id, folder))
         except AnswersFileError:
             answers = {}
         reveal, due = self._reveal(resources)
-        keys = load_quiz_keys() if reveal else {}
+        keys = load_graded_keys(module_id) if reveal else {}
+        title = (words["competence_title"].format(course=module_id[1:]) if module_id.startswith("c")
+                 else words["title"].format(module=module_id))
         cells = [new_markdown_cell(
-            f"## {words['title'].format(module=module_id)}\n\n"
+            f"## {title}\n\n"
             f"**{words['score'].format(score=resources['nbgrader'].get('score', 0), max=resources['nbgrader'].get('max_score', 0))}**"
             + ("" if reveal else "\n\n" + (words["later"].format(due=due) if due else words["hidden"])))]
         number = 0

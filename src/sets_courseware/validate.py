@@ -7,17 +7,31 @@ from pathlib import Path
 
 import nbformat
 
-from .content import LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_keys, load_quiz_keys
+from .content import (LANGS, Banks, _collect_banks, bank_dir, catalog, load_catalog, load_competence_keys, load_keys,
+                      load_quiz_keys)
 from .errors import ContentError, ContentErrors, SetsError, gather
 
 QUESTIONS_PER_MODULE = 5
 QUIZ_PER_MODULE = 8
+COMPETENCE_PER_COURSE = 15
 
 
 def coverage_problems(banks_: Banks) -> list[ContentError]:
     """Each module: 5 assessment items whose tags spread over all its sub-topics as evenly as 5
     allow, and 8 module-quiz items that tag every sub-topic at least once."""
     errors = []
+    for course in catalog().courses:
+        items = banks_.competence_by_course.get(course.id, [])
+        cpath = bank_dir("competence") / f"{course.id}.yaml"
+        if len(items) != COMPETENCE_PER_COURSE:
+            errors.append(ContentError(f"course {course.id} has {len(items)} competence question(s), needs {COMPETENCE_PER_COURSE}",
+                                       file=cpath, field="questions"))
+            continue
+        drawn = {st.rsplit(".", 1)[0] for q in items for st in q.subtopics}
+        missing = [m.id for m in course.modules if m.id not in drawn]
+        if missing:
+            errors.append(ContentError(f"no competence question draws on module(s) {', '.join(missing)}", file=cpath,
+                                       field="subtopics"))
     for module in catalog().modules:
         quiz = banks_.quiz_by_module.get(module.id, [])
         qpath = bank_dir("quiz") / f"{module.id}.yaml"
@@ -51,7 +65,8 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
     """Run every check; raise ContentErrors listing all problems, or return counts."""
     errors: list[ContentError] = []
     cat = load_catalog()
-    banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"), bank_dir("quiz"))
+    banks_, bank_errors = _collect_banks(cat, bank_dir("summative"), bank_dir("formative"), bank_dir("quiz"),
+                                         bank_dir("competence"))
     errors.extend(bank_errors)
     if complete:
         errors.extend(coverage_problems(banks_))
@@ -62,12 +77,20 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
         errors.extend(exc.errors)
     except SetsError as exc:
         errors.append(ContentError(str(exc)))
-    try:
-        n_quiz_keys = len(load_quiz_keys(keys_dir, banks_))
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-    except SetsError as exc:
-        errors.append(ContentError(str(exc)))
+    n_competence_keys = 0
+    for loader in (load_quiz_keys, load_competence_keys):
+        try:
+            n = len(loader(keys_dir, banks_))
+        except ContentErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except SetsError as exc:
+            errors.append(ContentError(str(exc)))
+            continue
+        if loader is load_quiz_keys:
+            n_quiz_keys = n
+        else:
+            n_competence_keys = n
     n_notebooks = 0
     if check_notebooks:
         from .authoring import build_all, parity_problems
@@ -94,5 +117,6 @@ def validate(keys_dir: Path | None = None, check_notebooks: bool = True, complet
     return {"courses": len(cat.courses), "modules": len(cat.modules),
             "subtopics": sum(len(c.subtopics) for c in cat.courses),
             "summative": len(banks_.summative), "module_quiz": len(banks_.quiz), "formative": len(banks_.formative),
-            "keys": n_keys, "module_quiz_keys": n_quiz_keys,
+            "competence": len(banks_.competence), "keys": n_keys, "module_quiz_keys": n_quiz_keys,
+            "competence_keys": n_competence_keys,
             "notebook_pairs": n_notebooks, "languages": list(LANGS)}

@@ -68,10 +68,12 @@ class MCQ(w.VBox):
 class ModuleQuiz(w.VBox):
     """The module's graded quiz: one MCQ per module-quiz item, saved to the answers file."""
 
-    def __init__(self, module_id: str, questions: list[SummativeQuestion], lang: str, folder: Path | None = None):
+    def __init__(self, module_id: str, questions: list[SummativeQuestion], lang: str, folder: Path | None = None,
+                 title: str | None = None):
         self.file = AnswerFile(module_id, folder)
         self.lang = lang
-        header = [w.HTML(CHOICES_CSS + f"<h3>{html.escape(t('quiz.title', lang, module=module_id))}</h3>"
+        title = title or t("quiz.title", lang, module=module_id)
+        header = [w.HTML(CHOICES_CSS + f"<h3>{html.escape(title)}</h3>"
                          f"<p>{html.escape(t('quiz.help', lang, file=self.file.path.name))}</p>")]
         if self.file.problem:
             aside = t("quiz.aside", lang, name=self.file.aside) if self.file.aside else ""
