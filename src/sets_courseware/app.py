@@ -17,6 +17,7 @@ from .charts import grouped_bars
 from .content import catalog, section_cell_id
 from .errors import SetsError
 from .i18n import t
+from .privacy import notice_html
 from .settings import get_settings
 from .widgets import CHOICES_CSS, MCQ
 
@@ -87,7 +88,7 @@ class PathApp:
 
     def render(self) -> None:
         header = w.HTML(CSS + CHOICES_CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
-                        f"<p>{html.escape(t('path.intro', self.lang))}</p>")
+                        f"<p>{html.escape(t('path.intro', self.lang))}</p>" + notice_html(self.lang))
         self.view.children = [header, self.lang_picker, self._learner_row(), self.course_picker, self.body]
         self.render_body()
 

@@ -41,6 +41,32 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ask.module": {"fr": "Module (facultatif)", "en": "Module (optional)"},
     "ask.send": {"fr": "Envoyer la question", "en": "Send the question"},
     "ask.sent": {"fr": "Question envoyée, merci.", "en": "Question sent, thank you."},
+    "privacy.title": {"fr": "Vos données personnelles", "en": "Your personal data"},
+    "privacy.notice": {
+        "fr": "Responsable du traitement : {controller} ({contact}).\n"
+              "Finalités : vous proposer un parcours adapté, noter les quiz et évaluations, délivrer votre certificat et suivre la formation financée par l'Union européenne. "
+              "Données : votre nom ou identifiant, vos réponses et résultats, vos rendus notés et leurs retours, les questions que vous posez pour la session finale.\n"
+              "Base légale : l'exécution de la formation à laquelle vous êtes inscrit·e (art. 6-1-b du RGPD). Destinataires : vos formateur·ices et correcteur·ices uniquement ; aucune donnée n'est vendue ni envoyée hors de l'Union européenne. "
+              "Le parcours proposé après l'auto-évaluation est une recommandation que votre formateur·ice peut revoir avec vous.\n"
+              "Conservation : {months} mois après la fin de votre cours, puis effacement.\n"
+              "Vos droits : accès, copie (export de toutes vos données), rectification, effacement, limitation, opposition, portabilité ; écrivez à {contact}. "
+              "Vous pouvez aussi saisir la CNIL (cnil.fr).",
+        "en": "Controller: {controller} ({contact}).\n"
+              "Purposes: offering you an adapted path, grading quizzes and evaluations, issuing your certificate and reporting on this EU-funded training. "
+              "Data: your name or user id, your answers and results, your graded submissions and their feedback, the questions you leave for the final session.\n"
+              "Legal basis: performance of the training you enrolled in (GDPR art. 6(1)(b)). Recipients: your trainers and graders only; nothing is sold or sent outside the European Union. "
+              "The path suggested after the self-assessment is a recommendation your trainer can review with you.\n"
+              "Retention: {months} months after your course ends, then erased.\n"
+              "Your rights: access, a copy (an export of all your data), rectification, erasure, restriction, objection, portability: write to {contact}. "
+              "You may also complain to your data protection authority (in France, the CNIL: cnil.fr)."},
+    "privacy.controller_placeholder": {"fr": "[organisme qui déploie la formation — à renseigner : SETS_PRIVACY_CONTROLLER]",
+                                       "en": "[organisation deploying the training — to be filled in: SETS_PRIVACY_CONTROLLER]"},
+    "privacy.contact_placeholder": {"fr": "[contact données personnelles — à renseigner : SETS_PRIVACY_CONTACT]",
+                                    "en": "[personal data contact — to be filled in: SETS_PRIVACY_CONTACT]"},
+    "privacy.export.title": {"fr": "Données personnelles détenues sur : {learner}", "en": "Personal data held on: {learner}"},
+    "privacy.export.generated": {"fr": "Export du {when}. Le fichier index.json décrit chaque élément (origine, taille, empreinte).",
+                                 "en": "Exported on {when}. index.json describes every item (where it comes from, size, checksum)."},
+    "privacy.export.nothing": {"fr": "Aucune donnée n'est détenue sur cette personne.", "en": "No data is held on this person."},
     "path.title": {"fr": "Mon parcours SETS", "en": "My SETS path"},
     "path.intro": {"fr": "Choisissez votre cours, répondez à l'auto-évaluation (5 questions par module) et obtenez les leçons qui vous seront le plus utiles.",
                    "en": "Pick your course, answer the self-assessment (5 questions per module) and get the lessons that will help you most."},

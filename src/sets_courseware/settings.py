@@ -44,6 +44,17 @@ class Settings:
     home: Path = field(default_factory=_default_home)
     #: URL of the hub's assessment service; when set, the page scores through it (see service.py).
     service_url: str = ""
+    #: nbgrader exchange root on a hub (graders/nbgrader_config.py reads the same variable).
+    exchange_dir: Path | None = None
+    #: Folder where `sets certificate issue` writes certificates (default graders/certificates).
+    certificates_dir: Path | None = None
+    #: Days a learner's data is kept after their course ends (last activity); `sets learner purge`.
+    #: 365: a year leaves time for a late certificate or an appeal, then nothing is kept.
+    retention_days: int = 365
+    #: The deploying organisation (controller under the GDPR) and how to reach it, shown in the
+    #: privacy notice of the path page and in export summaries; placeholders until set.
+    privacy_controller: str = ""
+    privacy_contact: str = ""
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -66,6 +77,11 @@ class Settings:
             base_url=env.get("JUPYTERHUB_SERVICE_PREFIX") or env.get("SETS_BASE_URL", "/"),
             home=home,
             service_url=env.get("SETS_SERVICE_URL", ""),
+            exchange_dir=path("SETS_EXCHANGE", Path("/srv/nbgrader/exchange")),
+            certificates_dir=path("SETS_CERTIFICATES_DIR", root / "graders" / "certificates" if root else None),
+            retention_days=int(env.get("SETS_RETENTION_DAYS", "365")),
+            privacy_controller=env.get("SETS_PRIVACY_CONTROLLER", ""),
+            privacy_contact=env.get("SETS_PRIVACY_CONTACT", ""),
         )
 
 
