@@ -215,9 +215,31 @@ def build_all(check_only: bool = False) -> list[Path]:
                 tmp = out.with_suffix(".tmp")
                 tmp.write_text(text, encoding="utf-8")
                 tmp.replace(out)
+    for out, nb in competence_notebooks():
+        text = dumps(nb)
+        if not out.exists() or out.read_text(encoding="utf-8") != text:
+            changed.append(out)
+            if not check_only:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                tmp = out.with_suffix(".tmp")
+                tmp.write_text(text, encoding="utf-8")
+                tmp.replace(out)
     if errors:
         raise ContentErrors(errors)
     return changed
+
+
+def competence_notebooks() -> list[tuple[Path, object]]:
+    """notebooks/<course>/<lang>/competence_<course>.ipynb: the competence MCQ a learner opens
+    locally (on a hub it arrives as the nbgrader assignment c<course>_<lang>, same notebook)."""
+    from .content import LANGS, banks, catalog
+    from .grading import competence_notebook
+    from .settings import get_settings
+    nb_dir = get_settings().notebooks_dir
+    if nb_dir is None:
+        return []
+    return [(nb_dir / course.folder / lang / f"competence_{course.id}.ipynb", competence_notebook(course.id, lang))
+            for course in catalog().courses if banks().competence_questions(course.id) for lang in LANGS]
 
 
 def structure(nb) -> list[tuple]:
