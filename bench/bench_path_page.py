@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from conftest import chromium_path  # noqa: E402
-from sets_courseware.serve import PATH_PAGE, start, stop  # noqa: E402
+from sets_courseware.serve import LEARNER_DIRS, PATH_PAGE, start, stop, with_token  # noqa: E402
 
 BARE_PAGE = "voila/render/bench/bare_widget.ipynb"
 
@@ -42,7 +42,8 @@ def p95(values: list[float]) -> float:
 
 def page_bench(runs: int, home: Path) -> dict:
     from playwright.sync_api import sync_playwright
-    proc, base = start(ROOT, env={"SETS_HOME": str(home), "SETS_LEARNER": "bench"}, log=home / "server.log")
+    proc, base = start(ROOT, env={"SETS_HOME": str(home), "SETS_LEARNER": "bench"}, log=home / "server.log",
+                       expose=(*LEARNER_DIRS, "bench"))
     bare, path = [], []
     try:
         with sync_playwright() as p:
@@ -50,7 +51,8 @@ def page_bench(runs: int, home: Path) -> dict:
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"])
             page = browser.new_page()
-            tti(page, base + BARE_PAGE, "button:has-text('Go')")  # warm both once (server caches, imports)
+            # Warm both once (server caches, imports); the token once, then Jupyter's login cookie.
+            tti(page, with_token(base + BARE_PAGE, proc.token), "button:has-text('Go')")
             tti(page, base + PATH_PAGE, "select")
             for _ in range(runs):
                 bare.append(tti(page, base + BARE_PAGE, "button:has-text('Go')"))

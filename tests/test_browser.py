@@ -12,7 +12,7 @@ import pytest
 
 from conftest import ROOT, chromium_path
 from sets_courseware.content import banks, catalog, load_keys
-from sets_courseware.serve import PATH_PAGE, start, stop
+from sets_courseware.serve import PATH_PAGE, start, stop, with_token
 
 pytestmark = pytest.mark.e2e
 COURSE = "2"
@@ -27,7 +27,7 @@ def server(tmp_path):
         if os.environ.get(name):
             env[name] = os.environ[name]
     proc, url = start(ROOT, env=env, log=tmp_path / "server.log")
-    yield url
+    yield url, proc.token
     stop(proc)
 
 
@@ -39,6 +39,7 @@ def _launch(p):
 
 def test_self_assessment_path_and_reload(server):
     from playwright.sync_api import expect, sync_playwright
+    server, token = server
     keys = load_keys()
     course = catalog().course(COURSE)
     questions = banks().course_questions(COURSE)
@@ -52,10 +53,11 @@ def test_self_assessment_path_and_reload(server):
     frames: list[str] = []
     with sync_playwright() as p:
         browser = _launch(p)
-        page = browser.new_page()
+        context = browser.new_context()  # one browser session: the token once, then Jupyter's login cookie
+        page = context.new_page()
         page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(
             payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
-        page.goto(server + PATH_PAGE, timeout=90_000)
+        page.goto(with_token(server + PATH_PAGE, token), timeout=90_000)  # then Jupyter's login cookie
         page.get_by_label("Votre nom (une seule fois)").fill("Élise")
         page.get_by_role("button", name="Continuer").click()
         page.get_by_label("Cours").select_option(label=label)
@@ -76,7 +78,7 @@ def test_self_assessment_path_and_reload(server):
         assert re.search(r"lab/tree/notebooks/course2_digital/fr/module_2_1\.ipynb#cell-id=sec-2-1-3$",
                          link.get_attribute("href"))
         # The link opens the module in JupyterLab scrolled to the sub-topic's section.
-        lab = browser.new_page()
+        lab = context.new_page()
         heading = lab.locator(".jp-Notebook .jp-MarkdownCell h2", has_text=f"{target.id} {target.title('fr')}")
         # Where the heading sits in the window once JupyterLab has scrolled (windowed notebook:
         # measured from its box, not with IntersectionObserver). On a busy machine JupyterLab

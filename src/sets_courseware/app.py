@@ -101,8 +101,9 @@ class PathApp:
         def set_name(_=None):
             if name.value.strip():
                 self.learner = name.value.strip()
-                self.home.mkdir(parents=True, exist_ok=True)
-                (self.home / "learner.txt").write_text(self.learner, encoding="utf-8")
+                from .private import private_dir, write_private
+                private_dir(self.home)
+                write_private(self.home / "learner.txt", self.learner)
                 self.render()
         ok.on_click(set_name)
         return w.HBox([name, ok])

@@ -39,14 +39,16 @@ def signing_key(folder: Path):
     """Load the issuer's Ed25519 key, creating it (mode 600) on first use."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from .private import private_dir, private_file
     path = folder / "issuer_ed25519.pem"
     if path.exists():
+        private_file(path)  # tighten a key left 0644 by an older version
         return serialization.load_pem_private_key(path.read_bytes(), password=None)
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    path.touch(mode=0o600)
+    private_file(path)
     path.write_bytes(pem)
     return key
 

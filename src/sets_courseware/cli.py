@@ -64,7 +64,7 @@ def _serve(args) -> int:
     root = Path(args.root) if args.root else repo_root()
     if root is None:
         raise SetsError("no course folder to serve", hint="pass --root with the folder holding notebooks/ and voila_app/")
-    return main(root, args.port)
+    return main(root, args.port, open_browser=not args.no_browser)
 
 
 def _add_grading(sub) -> None:
@@ -101,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--check", action="store_true", help="only report stale notebooks (exit 1 if any)")
     p.set_defaults(func=_build)
 
-    p = sub.add_parser("serve", help="serve JupyterLab and the Voilà path page on 127.0.0.1")
+    p = sub.add_parser("serve", help="serve JupyterLab and the Voilà path page on 127.0.0.1 (token-protected)")
     p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--no-browser", action="store_true", help="only print the tokenised URL of the path page")
     p.add_argument("--root", help="folder with notebooks/ and voila_app/ (default: this checkout)")
     p.set_defaults(func=_serve)
 

@@ -95,8 +95,16 @@ class Store:
     _default: "Store | None" = None
 
     def __init__(self, url: str):
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            # Owner-only: the folder if we create it, the database file; SQLite gives its -wal and
+            # -shm files the database file's mode.
+            from .private import private_dir, private_file
+            db = Path(url.removeprefix("sqlite:///"))
+            private_dir(db.parent, own=False)
+            private_file(db)
+            for extra in ("-wal", "-shm", "-journal"):
+                if Path(f"{db}{extra}").exists():
+                    private_file(Path(f"{db}{extra}"))
         self.url = url
         self.engine = create_engine(url, future=True)
         if self.engine.dialect.name == "sqlite":
@@ -113,8 +121,12 @@ class Store:
     @classmethod
     def default(cls) -> "Store":
         from .settings import get_settings
-        url = get_settings().db_url
+        settings = get_settings()
+        url = settings.db_url
         if cls._default is None or cls._default.url != url:
+            if url == f"sqlite:///{settings.home / 'sets.sqlite'}":
+                from .private import private_dir
+                private_dir(settings.home)  # SETS_HOME is ours: 0700 even if an older version made it 0755
             cls._default = cls(url)
         return cls._default
 
