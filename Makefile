@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/bench_path_page.py
 	$(BIN)/python bench/bench_grading.py
 	$(BIN)/python bench/bench_exercises.py
+	$(BIN)/python bench/bench_service.py
 
 validate: install
 	$(BIN)/sets validate
