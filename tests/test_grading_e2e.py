@@ -325,3 +325,31 @@ def test_export_lists_every_submission_with_its_status(batch):
     assert rows["forged_cell_id"]["status"] == "set aside" and rows["forged_cell_id"]["reasons"]
     assert rows["all_right"]["status"] == "graded"
     assert gradebook_scores(graders, AID)["all_right"] == 8.0
+
+
+def test_competence_mcq_released_graded_and_fed_back(tmp_path, monkeypatch):
+    """The course's competence MCQ goes through the same pipeline as a module quiz."""
+    from sets_courseware.content import load_competence_keys
+    from sets_courseware.grading import release
+    graders = tmp_path / "graders"
+    graders.mkdir()
+    shutil.copy(ROOT / "graders" / "nbgrader_config.py", graders)
+    assert release(["c3"], ["en"], graders) == ["c3_en"]
+    assert leaked_keys(graders / "release" / "c3_en", load_competence_keys()) == []
+    keys = load_competence_keys()
+    qids = [q.id for q in banks().competence_questions("3")]
+    assert len(qids) == 15
+    for student, n_right in (("ana", 15), ("bo", 9)):
+        folder = graders / "submitted" / student / "c3_en"
+        shutil.copytree(graders / "release" / "c3_en", folder)
+        af = AnswerFile("c3", folder)
+        for i, q in enumerate(qids):
+            af.save(q, keys[q].answer if i < n_right else _wrong(keys[q].answer))
+    out = {o.student: o for o in grade_all(graders, "c3_en", progress=False)}
+    assert {s: (o.status, o.nbgrader, o.direct) for s, o in out.items()} == {
+        "ana": ("graded", 15.0, 15.0), "bo": ("graded", 9.0, 9.0)}
+    monkeypatch.setenv("SETS_FEEDBACK_ANSWERS", "always")
+    nbgrader(["generate_feedback", "c3_en", "--force"], graders)
+    page = next((graders / "feedback" / "bo" / "c3_en").glob("*.html")).read_text(encoding="utf-8")
+    assert "course 3 competence MCQ" in page and "Score: 9 / 15" in page and "Right answer" in page
+    assert leaked_keys(graders / "feedback", load_keys()) == []
