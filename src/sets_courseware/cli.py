@@ -77,6 +77,11 @@ def _add_store(sub) -> None:
     store_cli.register(sub)
 
 
+def _add_privacy(sub) -> None:
+    from . import privacy_cli
+    privacy_cli.register(sub)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sets", description="SETS courseware: content, grading and the adaptive path.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -107,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--root", help="folder with notebooks/ and voila_app/ (default: this checkout)")
     p.set_defaults(func=_serve)
 
-    for register in (_add_grading, _add_store):
+    for register in (_add_grading, _add_store, _add_privacy):
         try:
             register(sub)
         except ImportError:

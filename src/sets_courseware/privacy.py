@@ -104,64 +104,74 @@ def _remove(path: Path) -> None:
 
 # -- places ------------------------------------------------------------------------------
 class StorePlace:
+    """Every row that belongs to the learner: the learner row and, following foreign keys, each
+    table that refers to it (attempts, responses, questions, attendance, certificates… as the
+    schema grows: read from the live database, not from a list kept here)."""
+
     name = "store"
 
     def __init__(self, store):
         self.store = store
 
-    def _source(self, table: str) -> str:
-        return f"{self.store.engine.url.render_as_string(hide_password=True)} · {table}"
+    def _source(self, tables) -> str:
+        return f"{self.store.engine.url.render_as_string(hide_password=True)} · {', '.join(tables)}"
 
-    def data(self, learner: str) -> dict | None:
-        from sqlalchemy import select
-
-        from .store import Attempt, Learner, LearnerQuestion
-        with self.store.session() as s:
-            row = s.scalar(select(Learner).where(Learner.name == learner))
-            if row is None:
-                return None
-            attempts = s.scalars(select(Attempt).where(Attempt.learner_id == row.id).order_by(Attempt.id)).all()
-            questions = s.scalars(select(LearnerQuestion).where(LearnerQuestion.learner_id == row.id)
-                                  .order_by(LearnerQuestion.id)).all()
-            iso = lambda v: v.isoformat() if v else None  # noqa: E731
-            return {
-                "learner": {"name": row.name, "cohort": row.cohort, "created_at": iso(row.created_at)},
-                "attempts": [{"course": a.course_id, "kind": a.kind, "started_at": iso(a.started_at),
-                              "submitted_at": iso(a.submitted_at), "results": a.results,
-                              "responses": [{"question": r.question_id, "choice": r.choice, "saved_at": iso(r.saved_at)}
-                                            for r in sorted(a.responses, key=lambda r: r.question_id)]}
-                             for a in attempts],
-                "questions": [{"course": q.course_id, "module": q.module_id, "text": q.text,
-                               "asked_at": iso(q.asked_at)} for q in questions],
-            }
+    def _rows(self, conn, learner: str) -> list[tuple[object, list[dict]]]:
+        """(table, rows) for the learner, parents before children."""
+        from sqlalchemy import MetaData, select
+        md = MetaData()
+        md.reflect(bind=conn)
+        learners = md.tables["learners"]
+        found: dict[str, list[dict]] = {"learners": [dict(r._mapping) for r in
+                                                     conn.execute(select(learners).where(learners.c.name == learner))]}
+        if not found["learners"]:
+            return []
+        out = [(learners, found["learners"])]
+        for table in md.sorted_tables:
+            if table.name in found:
+                continue
+            conds = []
+            for fk in table.foreign_keys:
+                parent = fk.column.table.name
+                if parent in found and found[parent]:
+                    conds.append(fk.parent.in_([r[fk.column.name] for r in found[parent]]))
+            if conds:
+                from sqlalchemy import or_
+                rows = [dict(r._mapping) for r in conn.execute(select(table).where(or_(*conds)))]
+                if rows:
+                    found[table.name] = rows
+                    out.append((table, rows))
+        return out
 
     def find(self, learner: str) -> list[Item]:
-        data = self.data(learner)
-        if data is None:
+        with self.store.engine.connect() as conn:
+            rows = self._rows(conn, learner)
+        if not rows:
             return []
-        return [Item(self.name, "store/assessments.json", self._source("learners, attempts, responses, learner_questions"),
-                     "self-assessments, final evaluations (answers, results) and questions for the final session",
-                     data=json.dumps(data, ensure_ascii=False, indent=1).encode())]
+        data = {table.name: rs for table, rs in rows}
+        return [Item(self.name, "store/store.json", self._source(data),
+                     "self-assessments, final evaluations (answers, results), questions for the final session and "
+                     "every other record of the learner, table by table",
+                     data=json.dumps(data, ensure_ascii=False, indent=1, default=str).encode())]
 
     def erase(self, learner: str, receipt: Receipt) -> None:
-        from sqlalchemy import delete, func, select
-
-        from .store import Attempt, Learner, LearnerQuestion, Response
-        with self.store.session() as s, s.begin():
-            lid = s.scalar(select(Learner.id).where(Learner.name == learner))
-            if lid is None:
-                return
-            att_ids = s.scalars(select(Attempt.id).where(Attempt.learner_id == lid)).all()
-            n_resp = s.scalar(select(func.count()).select_from(Response).where(Response.attempt_id.in_(att_ids))) if att_ids else 0
-            n_q = s.scalar(select(func.count()).select_from(LearnerQuestion).where(LearnerQuestion.learner_id == lid))
-            # Explicit deletes, children first: no reliance on ON DELETE CASCADE being enforced.
-            if att_ids:
-                s.execute(delete(Response).where(Response.attempt_id.in_(att_ids)))
-            s.execute(delete(Attempt).where(Attempt.learner_id == lid))
-            s.execute(delete(LearnerQuestion).where(LearnerQuestion.learner_id == lid))
-            s.execute(delete(Learner).where(Learner.id == lid))
-        receipt.add(self.name, f"learner row, {len(att_ids)} attempt(s) with results, {n_resp} response(s), "
-                               f"{n_q} question(s)", self._source("learners, attempts, responses, learner_questions"))
+        from sqlalchemy import and_, delete
+        with self.store.engine.begin() as conn:
+            rows = self._rows(conn, learner)
+            for table, rs in reversed(rows):  # children first: no reliance on ON DELETE CASCADE
+                pk = list(table.primary_key.columns)
+                for r in rs:
+                    conn.execute(delete(table).where(and_(*[c == r[c.name] for c in pk])))
+        if not rows:
+            return
+        receipt.add(self.name, ", ".join(f"{table.name}: {len(rs)} row(s)" for table, rs in rows),
+                    self._source(t.name for t, _ in rows))
+        if self.store.engine.dialect.name == "sqlite":
+            # Deleted rows linger in free pages and in the write-ahead log until rewritten.
+            with self.store.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("VACUUM")
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def last_activity(self) -> dict[str, dt.datetime]:
         from sqlalchemy import func, select
@@ -246,7 +256,13 @@ class GradebookPlace:
         self.db = graders / "gradebook.db"
 
     def _gradebook(self):
+        import sys
         from nbgrader.api import Gradebook
+        # nbgrader runs the `alembic` command to check the gradebook's schema: it must be found
+        # beside this Python even when the virtual environment is not activated.
+        bindir = str(Path(sys.executable).parent)
+        if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+            os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
         return Gradebook(f"sqlite:///{self.db}", course_id=COURSE_ID)
 
     def data(self, learner: str) -> dict | None:
@@ -287,6 +303,12 @@ class GradebookPlace:
             return
         with self._gradebook() as gb:
             gb.remove_student(learner)
+        import sqlite3
+        con = sqlite3.connect(self.db)  # deleted rows linger in free pages until rewritten
+        try:
+            con.execute("VACUUM")
+        finally:
+            con.close()
         receipt.add(self.name, f"student and {len(data['submissions'])} submission(s) with grades and comments",
                     str(self.db))
 
