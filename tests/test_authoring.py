@@ -57,3 +57,29 @@ def test_parity_detects_a_missing_check(tmp_path):
     assert parity_problems(fr, fr, "x") == []
     assert structure(fr) != structure(en)
     assert "cell 3 differs" in parity_problems(fr, en, "module_3_2.ipynb")[0]
+
+
+def test_glossary_notebooks_list_every_entry_and_lessons_link_to_them(tmp_path):
+    import nbformat as _nbf
+    import yaml as _yaml
+
+    from sets_courseware.authoring import GLOSSARY_NOTEBOOK, glossary_notebooks, glossary_path
+    from sets_courseware.content import load_glossary
+    from sets_courseware.errors import ContentErrors
+    built = {str(p): nb for p, nb in glossary_notebooks()}
+    for course in ("1", "2", "3"):
+        entries = load_glossary(glossary_path(course)).entries
+        assert len(entries) >= 20
+        for lang in ("fr", "en"):
+            folder = {"1": "course1_ess", "2": "course2_digital", "3": "course3_ai"}[course]
+            [nb] = [nb for p, nb in built.items() if p.endswith(f"{folder}/{lang}/{GLOSSARY_NOTEBOOK}")]
+            text = nb.cells[0].source
+            assert all(e.text(lang).term in text and e.text(lang).definition in text for e in entries)
+    from conftest import ROOT
+    intro = _nbf.read(ROOT / "notebooks" / "course2_digital" / "en" / "module_2_3.ipynb", 4)
+    assert any(f"]({GLOSSARY_NOTEBOOK})" in c.source for c in intro.cells if c.cell_type == "markdown")
+    bad = _yaml.safe_load(glossary_path("1").read_text(encoding="utf-8"))
+    bad["entries"].append(dict(bad["entries"][0]))
+    (tmp_path / "g.yaml").write_text(_yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentErrors, match="duplicate glossary id"):
+        load_glossary(tmp_path / "g.yaml")

@@ -165,6 +165,10 @@ def build_notebook(src: Source) -> nbformat.NotebookNode:
             cells.append(nbformat.v4.new_code_cell(b.body, metadata=meta))
         else:
             cells.append(nbformat.v4.new_markdown_cell(b.body, metadata=meta))
+    if src.kind == "lesson" and glossary_path(src.course_id).exists():
+        first = next((c for c in cells if c.cell_type == "markdown"), None)
+        if first is not None:
+            first.source = (first.source.rstrip() + f"\n\n📖 [{GLOSSARY_TEXT[src.lang]['link']}]({GLOSSARY_NOTEBOOK})")
     for i, cell in enumerate(cells):
         sets_meta = cell.metadata.get("sets", {})
         if sets_meta.get("role") == "lesson":  # the cell that opens a section: a stable link target
@@ -215,7 +219,7 @@ def build_all(check_only: bool = False) -> list[Path]:
                 tmp = out.with_suffix(".tmp")
                 tmp.write_text(text, encoding="utf-8")
                 tmp.replace(out)
-    for out, nb in competence_notebooks():
+    for out, nb in [*competence_notebooks(), *(gather(errors, glossary_notebooks) or [])]:
         text = dumps(nb)
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             changed.append(out)
@@ -227,6 +231,47 @@ def build_all(check_only: bool = False) -> list[Path]:
     if errors:
         raise ContentErrors(errors)
     return changed
+
+
+GLOSSARY_NOTEBOOK = "glossary.ipynb"
+GLOSSARY_TEXT = {
+    "fr": {"title": "Glossaire du cours {course}", "intro": "Les termes de l'ESS et du droit français qui n'ont pas d'équivalent exact, avec leur traduction anglaise et une définition en une ligne.",
+           "term": "Terme", "other": "En anglais", "definition": "Définition", "link": "Glossaire du cours"},
+    "en": {"title": "Course {course} glossary", "intro": "ESS and French legal terms with no exact equivalent, with the French term and a one-line definition.",
+           "term": "Term", "other": "In French", "definition": "Definition", "link": "Course glossary"},
+}
+
+
+def glossary_path(course_id: str) -> Path:
+    return content_dir() / "glossary" / f"course{course_id}.yaml"
+
+
+def glossary_notebooks() -> list[tuple[Path, object]]:
+    """notebooks/<course>/<lang>/glossary.ipynb from content/glossary/course<N>.yaml, sorted by term."""
+    from .content import load_glossary
+    root = repo_root()
+    out = []
+    for course in catalog().courses:
+        path = glossary_path(course.id)
+        if root is None or not path.exists():
+            continue
+        glossary = load_glossary(path)
+        for lang in LANGS:
+            other = "en" if lang == "fr" else "fr"
+            words = GLOSSARY_TEXT[lang]
+            rows = sorted(glossary.entries, key=lambda e: e.text(lang).term.lower())
+            table = "\n".join(
+                f"| <a id=\"{e.id}\"></a>**{e.text(lang).term}** | {e.text(other).term} | {e.text(lang).definition} |"
+                for e in rows)
+            nb = nbformat.v4.new_notebook()
+            nb.metadata = {"language_info": {"name": "python"}, "sets": {"unit": f"glossary-{course.id}", "lang": lang}}
+            cell = nbformat.v4.new_markdown_cell(
+                f"# {words['title'].format(course=course.id)}\n\n{words['intro']}\n\n"
+                f"| {words['term']} | {words['other']} | {words['definition']} |\n|---|---|---|\n{table}")
+            cell["id"] = f"glossary-{course.id}-{lang}"
+            nb.cells = [cell]
+            out.append((root / "notebooks" / course.folder / lang / GLOSSARY_NOTEBOOK, nb))
+    return out
 
 
 def competence_notebooks() -> list[tuple[Path, object]]:

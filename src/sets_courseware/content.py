@@ -614,6 +614,41 @@ def load_graded_keys(scope: str) -> dict[str, Key]:
     return load_competence_keys() if scope.startswith("c") else load_quiz_keys()
 
 
+class GlossaryText(_Model):
+    term: str = Field(min_length=1)
+    definition: str = Field(min_length=1)
+
+
+class GlossaryEntry(_Model):
+    id: str
+    fr: GlossaryText
+    en: GlossaryText
+
+    def text(self, lang: str) -> GlossaryText:
+        return getattr(self, lang)
+
+
+class Glossary(_Model):
+    """A course's glossary (content/glossary/course<N>.yaml): terms with no exact equivalent."""
+
+    course: str
+    entries: list[GlossaryEntry]
+
+
+def load_glossary(path: Path) -> Glossary:
+    glossary = _load_model(Glossary, path, "entries")
+    seen: set[str] = set()
+    errors = []
+    for entry in glossary.entries:
+        if entry.id in seen:
+            errors.append(ContentError("duplicate glossary id", file=path, item=entry.id, field="id"))
+        seen.add(entry.id)
+    catalog().course(glossary.course)
+    if errors:
+        raise ContentErrors(errors)
+    return glossary
+
+
 def clear_caches() -> None:
     """Forget loaded content and settings (after editing files or changing SETS_* variables)."""
     from .settings import get_settings as _gs
