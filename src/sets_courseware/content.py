@@ -511,102 +511,58 @@ def banks() -> Banks:
     return load_banks()
 
 
-def load_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
-    """Read every key file and check it against the bank: no orphan key, no keyless question."""
-    keys_dir = keys_dir or get_settings().keys_dir
-    if keys_dir is None or not keys_dir.is_dir():
-        raise KeysUnavailableError("answer keys not found", file=keys_dir,
-                                   hint="set SETS_KEYS_DIR to the graders/keys folder; on a hub, scoring runs in the grading service")
-    banks_ = banks_ or banks()
+def _load_key_folder(folder: Path | None, model, questions: dict, kind: str, need_why: bool) -> dict[str, Key]:
+    """Read every key file of a folder and check it against its bank: no orphan key, no
+    keyless question, an explanation where feedback shows one."""
+    if folder is None or not folder.is_dir():
+        raise KeysUnavailableError(f"{kind} keys not found", file=folder,
+                                   hint="keys live in graders/keys/ (SETS_KEYS_DIR), on the grading side only; "
+                                        "on a hub, assessment items are scored by the assessment service")
     keys: dict[str, Key] = {}
     errors: list[ContentError] = []
-    for path in sorted(keys_dir.glob("*.yaml")):
+    for path in sorted(folder.glob("*.yaml")):
         try:
-            kf = load_keyfile(path)
+            kf = _load_model(model, path, "keys")
         except ContentErrors as exc:
             errors.extend(exc.errors)
             continue
         except PermissionError:
-            raise KeysUnavailableError("answer keys are not readable by this account", file=path) from None
+            raise KeysUnavailableError(f"{kind} keys are not readable by this account", file=path) from None
         for qid, key in kf.keys.items():
-            if qid not in banks_.summative:
-                errors.append(ContentError("key for an unknown question", file=path, item=qid, field="keys"))
+            if qid not in questions:
+                errors.append(ContentError(f"key for an unknown question ({kind} bank)", file=path, item=qid, field="keys"))
             elif qid in keys:
                 errors.append(ContentError("question keyed twice", file=path, item=qid, field="keys"))
+            elif need_why and key.why is None:
+                errors.append(ContentError(f"a {kind} key needs its explanation (why), shown in feedback",
+                                           file=path, item=qid, field="why"))
             keys[qid] = key
-    for qid in banks_.summative:
+    for qid in questions:
         if qid not in keys:
-            errors.append(ContentError("question has no key", file=keys_dir, item=qid, field="answer"))
+            errors.append(ContentError("question has no key", file=folder, item=qid, field="answer"))
     if errors:
         raise ContentErrors(errors)
     return keys
+
+
+def load_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
+    """Keys of the assessment items (keys_dir/*.yaml): only the assessment service and graders read them."""
+    keys_dir = keys_dir or get_settings().keys_dir
+    return _load_key_folder(keys_dir, KeyFile, (banks_ or banks()).summative, "assessment", need_why=False)
 
 
 def load_quiz_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
     """Keys of the module-quiz items (keys_dir/quiz/*.yaml), each with the explanation feedback shows."""
     keys_dir = keys_dir or get_settings().keys_dir
-    folder = keys_dir / "quiz" if keys_dir else None
-    if folder is None or not folder.is_dir():
-        raise KeysUnavailableError("module-quiz keys not found", file=folder,
-                                   hint="they live in graders/keys/quiz/, on the grading side only")
-    banks_ = banks_ or banks()
-    keys: dict[str, Key] = {}
-    errors: list[ContentError] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            kf = load_keyfile(path)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except PermissionError:
-            raise KeysUnavailableError("module-quiz keys are not readable by this account", file=path) from None
-        for qid, key in kf.keys.items():
-            if qid not in banks_.quiz:
-                errors.append(ContentError("key for an unknown module-quiz question", file=path, item=qid, field="keys"))
-            elif qid in keys:
-                errors.append(ContentError("question keyed twice", file=path, item=qid, field="keys"))
-            elif key.why is None:
-                errors.append(ContentError("a module-quiz key needs its explanation (why), shown in feedback",
-                                           file=path, item=qid, field="why"))
-            keys[qid] = key
-    for qid in banks_.quiz:
-        if qid not in keys:
-            errors.append(ContentError("question has no key", file=folder, item=qid, field="answer"))
-    if errors:
-        raise ContentErrors(errors)
-    return keys
+    return _load_key_folder(keys_dir / "quiz" if keys_dir else None, KeyFile, (banks_ or banks()).quiz,
+                            "module-quiz", need_why=True)
 
 
 def load_competence_keys(keys_dir: Path | None = None, banks_: Banks | None = None) -> dict[str, Key]:
     """Keys of the competence MCQ items (keys_dir/competence/<course>.yaml), each with its explanation."""
     keys_dir = keys_dir or get_settings().keys_dir
-    folder = keys_dir / "competence" if keys_dir else None
-    if folder is None or not folder.is_dir():
-        raise KeysUnavailableError("competence keys not found", file=folder,
-                                   hint="they live in graders/keys/competence/, on the grading side only")
-    banks_ = banks_ or banks()
-    keys: dict[str, Key] = {}
-    errors: list[ContentError] = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            kf = _load_model(CompetenceKeyFile, path, "keys")
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
-            continue
-        except PermissionError:
-            raise KeysUnavailableError("competence keys are not readable by this account", file=path) from None
-        for qid, key in kf.keys.items():
-            if qid not in banks_.competence:
-                errors.append(ContentError("key for an unknown competence question", file=path, item=qid, field="keys"))
-            elif key.why is None:
-                errors.append(ContentError("a competence key needs its explanation (why)", file=path, item=qid, field="why"))
-            keys[qid] = key
-    for qid in banks_.competence:
-        if qid not in keys:
-            errors.append(ContentError("question has no key", file=folder, item=qid, field="answer"))
-    if errors:
-        raise ContentErrors(errors)
-    return keys
+    return _load_key_folder(keys_dir / "competence" if keys_dir else None, CompetenceKeyFile,
+                            (banks_ or banks()).competence, "competence", need_why=True)
 
 
 def load_graded_keys(scope: str) -> dict[str, Key]:
