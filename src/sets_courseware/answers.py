@@ -142,10 +142,14 @@ class AnswerFile:
             return {}
 
     def save(self, question_id: str, choice: str | None) -> None:
+        """Write the file with this choice; on failure (a full disk…) the file and `answers` keep the
+        previous state, so that nothing says "saved" that is not on disk."""
+        answers = dict(self.answers)
         if choice is None:
-            self.answers.pop(question_id, None)
+            answers.pop(question_id, None)
         else:
-            self.answers[question_id] = choice
+            answers[question_id] = choice
         atomic_write_json(self.path, {"format": FORMAT, "module": self.module_id,
                                       "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                                      "answers": self.answers})
+                                      "answers": answers})
+        self.answers = answers

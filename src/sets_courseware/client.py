@@ -46,7 +46,9 @@ class ServiceClient:
                 message = json.loads(exc.read()).get("message") or exc.reason
             except (ValueError, AttributeError):
                 message = exc.reason
-            error = {409: AttemptError, 404: UnknownIdError}.get(exc.code, SetsError)
+            # 502/503/504: the service or its store is restarting; nothing half-done, send it again.
+            error = {409: AttemptError, 404: UnknownIdError, 502: ServiceUnavailableError,
+                     503: ServiceUnavailableError, 504: ServiceUnavailableError}.get(exc.code, SetsError)
             raise error(f"assessment service: {message}", item=path.split("?")[0], hint=f"HTTP {exc.code}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             raise ServiceUnavailableError(

@@ -30,6 +30,7 @@ import logging
 import os
 import stat
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -54,12 +55,21 @@ def is_trainer(user: dict) -> bool:
     return any(s == COHORT_SCOPE or s.startswith(COHORT_SCOPE + "!") for s in user.get("scopes", []))
 
 
+def store_unavailable(exc: BaseException | None) -> bool:
+    """A lost or refused database connection (not a bug in a request): worth retrying."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    if isinstance(exc, OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
 class ApiHandler(web.RequestHandler):
     """Base: JSON errors, the hub user from the token, no cookies, no identity from the body."""
 
-    def initialize(self, service: AssessmentService, hub_auth) -> None:
+    def initialize(self, service: AssessmentService, hub_auth, writer: ThreadPoolExecutor) -> None:
         self.service = service
         self.hub_auth = hub_auth
+        self.writer = writer
 
     def check_xsrf_cookie(self) -> None:
         # Token-authenticated API only: HubAuth ignores cookies here, so no xsrf to check.
@@ -111,6 +121,24 @@ class ApiHandler(web.RequestHandler):
         if kind is not None and kind not in KINDS:
             raise web.HTTPError(404, f"unknown evaluation '{kind}' (initial or final)")
 
+    def log_exception(self, typ, value, tb) -> None:
+        if store_unavailable(value):
+            log.warning("%s %s: store unavailable (%s)", self.request.method, self.request.path,
+                        str(value).splitlines()[0][:200])
+            return
+        super().log_exception(typ, value, tb)
+
+    async def off_loop(self, fn, *args, write: bool = False):
+        """Run a store call in a worker thread: a commit's fsync or a database that is slow to
+        answer must not hold up the requests of every other learner on the event loop.
+
+        SQLite takes one writer at a time: its writes go through one thread, in order, rather
+        than several threads polling for the lock (the busy handler's sleeps made the tail)."""
+        executor = None
+        if write and self.service.store.engine.dialect.name == "sqlite":
+            executor = self.writer
+        return await ioloop.IOLoop.current().run_in_executor(executor, fn, *args)
+
     def write_json(self, data, status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -122,6 +150,12 @@ class ApiHandler(web.RequestHandler):
         exc = kwargs.get("exc_info", (None, None, None))[1]
         if isinstance(exc, web.HTTPError) and exc.log_message:
             message = exc.log_message
+        elif store_unavailable(exc):
+            # The database is down or restarting: the request's transaction was rolled back as a
+            # whole, so the client may send it again (client.py raises ServiceUnavailableError).
+            self.set_status(503)
+            self.set_header("Retry-After", "1")
+            message = "the store is unavailable for a moment; this request was not saved, send it again"
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(json.dumps({"status": status_code, "message": message}, ensure_ascii=False))
 
@@ -145,43 +179,44 @@ class MeHandler(ApiHandler):
 
 
 class AttemptHandler(ApiHandler):
-    def get(self, course: str, kind: str) -> None:
+    async def get(self, course: str, kind: str) -> None:
         self.check_course_kind(course, kind)
         if self.get_query_argument("learner", None) not in (None, self.learner):
             raise web.HTTPError(403, "a learner reads only their own attempts")
-        self.write_json(state_json(self.service.state(self.learner, course, kind)))
+        self.write_json(state_json(await self.off_loop(self.service.state, self.learner, course, kind)))
 
 
 class ResponseHandler(ApiHandler):
-    def put(self, course: str, kind: str, qid: str) -> None:
+    async def put(self, course: str, kind: str, qid: str) -> None:
         self.check_course_kind(course, kind)
         choice = self.body().get("choice")
         if choice is not None and choice not in CHOICE_IDS:
             raise web.HTTPError(400, f"a choice is one of {', '.join(CHOICE_IDS)} or null")
         try:
-            self.service.save(self.learner, course, kind, qid, choice)
+            await self.off_loop(self.service.save, self.learner, course, kind, qid, choice, write=True)
         except SetsError as exc:
             self.fail(exc)
         self.write_json({"question": qid, "choice": choice})
 
 
 class SubmitHandler(ApiHandler):
-    def post(self, course: str, kind: str) -> None:
+    async def post(self, course: str, kind: str) -> None:
         self.check_course_kind(course, kind)
         self.body()
         try:
-            results = self.service.submit(self.learner, course, kind)
+            results = await self.off_loop(self.service.submit, self.learner, course, kind, write=True)
         except SetsError as exc:
             self.fail(exc)
         self.write_json({"results": [r.__dict__ for r in results]})
 
 
 class QuestionHandler(ApiHandler):
-    def post(self, course: str) -> None:
+    async def post(self, course: str) -> None:
         self.check_course_kind(course)
         data = self.body()
         try:
-            qid = self.service.ask(self.learner, course, str(data.get("text", "")), data.get("module"))
+            qid = await self.off_loop(self.service.ask, self.learner, course, str(data.get("text", "")), data.get("module"),
+                                       write=True)
         except SetsError as exc:
             self.fail(exc)
         self.write_json({"id": qid}, status=201)
@@ -217,7 +252,8 @@ class ResetHandler(ApiHandler):
 def make_app(service: AssessmentService, hub_auth, prefix: str = f"/services/{SERVICE_NAME}/") -> web.Application:
     prefix = "/" + prefix.strip("/") + "/"
     seg = r"([^/]+)"
-    args = {"service": service, "hub_auth": hub_auth}
+    args = {"service": service, "hub_auth": hub_auth,
+            "writer": ThreadPoolExecutor(1, thread_name_prefix="sets-store-writer")}
     return web.Application([
         (prefix + r"api/me", MeHandler, args),
         (prefix + rf"api/attempts/{seg}/{seg}", AttemptHandler, args),

@@ -106,7 +106,9 @@ class Store:
                 if Path(f"{db}{extra}").exists():
                     private_file(Path(f"{db}{extra}"))
         self.url = url
-        self.engine = create_engine(url, future=True)
+        # pre-ping: after a database restart, pooled connections are dead; check each on checkout
+        # rather than fail one request per stale connection.
+        self.engine = create_engine(url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             @event.listens_for(self.engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):  # WAL: readers do not block the writer
