@@ -1,7 +1,9 @@
 """Module 2.2.3 — build an editorial calendar as a DataFrame and export it as an iCalendar file.
 
-The plan (editorial_plan_avril.csv, synthetic) lists one post per row: date, plateforme, theme,
-responsable, format. :func:`check_plan` checks the table (valid dates in the month, an owner
+The plan (synthetic) lists one post per row: date, plateforme, theme, responsable, format in
+the French file (editorial_plan_avril.csv); date, platform, theme, owner, format in its English
+counterpart (editorial_plan_april_en.csv), chosen by the notebook's language. Every function
+reads either set of column names. :func:`check_plan` checks the table (valid dates in the month, an owner
 for every post, no two posts on the same platform the same day); :func:`export_ics` writes one
 all-day event per post with the ``icalendar`` package; :func:`check_ics` parses the file back
 and validates it (number of events, dates, owner, no same-platform clash).
@@ -15,10 +17,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
-DATASET = "course2_digital/editorial_plan_avril.csv"
+DATASETS = {"fr": "course2_digital/editorial_plan_avril.csv", "en": "course2_digital/editorial_plan_april_en.csv"}
+DATASET = DATASETS["fr"]
 PRODID = "-//SETS courseware//Plan editorial//FR"
+# The column holding each field, in the French and in the English plan.
+COLUMNS = {"platform": ("plateforme", "platform"), "owner": ("responsable", "owner")}
+DEFAULT_FILES = {"fr": "mes_fichiers/plan_editorial.ics", "en": "my_files/editorial_plan.ics"}
 
 MSG = {
     "bad_date": {"fr": "Ligne {i} (« {t} ») : date invalide « {d} » (format AAAA-MM-JJ).",
@@ -64,9 +70,18 @@ def _date(value) -> date | None:
         return None
 
 
-def load_plan() -> pd.DataFrame:
-    """The April editorial plan of a fictitious ressourcerie (with flaws to find)."""
-    return pd.read_csv(dataset_path(DATASET), encoding="utf-8", dtype=str).fillna("")
+def _field(row: dict, name: str) -> str:
+    """A row's platform or owner, whichever language its columns are in."""
+    return next((_text(row.get(c)) for c in COLUMNS[name] if c in row), "")
+
+
+def _column(plan: pd.DataFrame, name: str) -> str:
+    return next((c for c in COLUMNS[name] if c in plan.columns), COLUMNS[name][0])
+
+
+def load_plan(lang: str = "fr") -> pd.DataFrame:
+    """The April editorial plan of a fictitious reuse centre (with flaws to find), in the notebook's language."""
+    return pd.read_csv(dataset_path(DATASETS[lang_of(lang)]), encoding="utf-8", dtype=str).fillna("")
 
 
 def check_plan(plan: pd.DataFrame, start: str = "2025-04-01", end: str = "2025-04-30",
@@ -83,9 +98,9 @@ def check_plan(plan: pd.DataFrame, start: str = "2025-04-01", end: str = "2025-0
             continue
         if not a <= d <= b:
             problems.append(_t("out_of_range", lang, t=theme, d=d, a=a, b=b))
-        if not _text(row.get("responsable")):
+        if not _field(row, "owner"):
             problems.append(_t("no_owner", lang, t=theme, d=d))
-        platform = _text(row.get("plateforme"))
+        platform = _field(row, "platform")
         if not platform:
             problems.append(_t("no_platform", lang, t=theme, d=d))
             continue
@@ -102,22 +117,28 @@ def check_plan(plan: pd.DataFrame, start: str = "2025-04-01", end: str = "2025-0
     return show(result) if display else result
 
 
-def export_ics(plan: pd.DataFrame, path: str | Path = "mes_fichiers/plan_editorial.ics",
-               organisation: str = "Ressourcerie (fictive)") -> Path:
-    """Write one all-day VEVENT per post (SUMMARY '[Plateforme] thème', owner in DESCRIPTION)."""
+def export_ics(plan: pd.DataFrame, path: str | Path | None = None, organisation: str | None = None,
+               lang: str = "fr") -> Path:
+    """Write one all-day VEVENT per post (SUMMARY '[Platform] theme', owner in DESCRIPTION), labelled in `lang`.
+
+    Without a path, the file goes to mes_fichiers/plan_editorial.ics (fr) or my_files/editorial_plan.ics (en)."""
     from icalendar import Calendar, Event
 
+    en = lang_of(lang) == "en"
+    path = path or DEFAULT_FILES[lang_of(lang)]
+    organisation = organisation or ("Reuse centre (fictitious)" if en else "Ressourcerie (fictive)")
+    owner_label = "Owner: " if en else "Responsable : "
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"Plan éditorial – {organisation}")
+    cal.add("x-wr-calname", f"{'Editorial plan' if en else 'Plan éditorial'} – {organisation}")
     stamp = datetime(2025, 3, 15, 9, 0, 0)
     for row in plan.to_dict("records"):
         d = _date(row.get("date"))
         if d is None:
             continue
-        platform, theme = _text(row.get("plateforme")), _text(row.get("theme"))
-        owner, fmt = _text(row.get("responsable")), _text(row.get("format"))
+        platform, theme = _field(row, "platform"), _text(row.get("theme"))
+        owner, fmt = _field(row, "owner"), _text(row.get("format"))
         ev = Event()
         uid = hashlib.sha1(f"{d}|{platform}|{theme}".encode()).hexdigest()[:16]
         ev.add("uid", f"{uid}@sets-courseware.example")
@@ -125,7 +146,8 @@ def export_ics(plan: pd.DataFrame, path: str | Path = "mes_fichiers/plan_editori
         ev.add("dtstart", d)
         ev.add("summary", f"[{platform}] {theme}")
         ev.add("categories", [platform] if platform else [])
-        ev.add("description", f"Responsable : {owner}\nFormat : {fmt}" if owner else f"Format : {fmt}")
+        fmt_line = f"Format: {fmt}" if en else f"Format : {fmt}"
+        ev.add("description", f"{owner_label}{owner}\n{fmt_line}" if owner else fmt_line)
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
     path = Path(path)
@@ -218,7 +240,8 @@ def plot_plan(plan: pd.DataFrame, lang: str = "fr"):
     df["d"] = pd.to_datetime(df["date"], errors="coerce")
     df = df.dropna(subset=["d"])
     df["semaine"] = df["d"].dt.isocalendar().week.astype(int)
-    table = df.pivot_table(index="semaine", columns="plateforme", values="theme", aggfunc="count", fill_value=0)
+    table = df.pivot_table(index="semaine", columns=_column(df, "platform"), values="theme", aggfunc="count",
+                           fill_value=0)
     fig, ax = plt.subplots(figsize=(9, 4))
     table.plot(kind="bar", stacked=True, ax=ax)
     en = lang == "en"

@@ -1,13 +1,16 @@
 """Module 3.3.4 — automate routine tasks: sort e-mails, read scanned letters, listen to feedback.
 
-Three small, real AI tools that run offline on bundled synthetic data:
+Three small, real AI tools that run offline on bundled synthetic data, in the notebook's
+language (French files, or their English counterparts with the same ids, labels and
+templates):
 
 (a) e-mail triage: a TF-IDF + logistic-regression classifier learns six request types
     (membership, refund/benefit, complaint, volunteering, donation/tax receipt, GDPR) from
     about 300 synthetic messages, routes each message to a team and sends the messages it
     is unsure about to a person (a confidence threshold chosen by the learner);
-(b) OCR: Tesseract (Debian packages `tesseract-ocr` and `tesseract-ocr-fra`, through
-    pytesseract) reads four "scanned" letters shipped as PNGs; the character accuracy is
+(b) OCR: Tesseract (Debian packages `tesseract-ocr` with `tesseract-ocr-fra` or
+    `tesseract-ocr-eng`, through pytesseract) reads four "scanned" letters shipped as PNGs
+    (French letters with its French model, English ones with its English model); the character accuracy is
     measured against the true text and the OCR text goes through the same classifier;
 (c) sentiment of beneficiary feedback: the same kind of model, trained on labelled
     feedback, gives the share of positive comments per service, with its limits (irony,
@@ -53,8 +56,39 @@ TEAMS = {
 TARGET_ACCURACY = 0.95      # of the messages routed automatically
 MAX_HUMAN_SHARE = 1 / 3     # of all messages sent to a person
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
-LETTERS_DIR = "course3_ai/lettres_scannees"
 WEAR = (0.5, 1.0, 2.0, 2.8)   # the four bundled letters go from a clean scan to a worn one
+
+
+@dataclass(frozen=True)
+class _Files:
+    """Where one language's data live, and the column names and values of its files."""
+
+    emails: str
+    feedback: str
+    letters_dir: str
+    letters_json: str
+    letter_prefix: str              # "lettre_" / "letter_"
+    tesseract: str                  # Tesseract's language code
+    email_columns: dict             # file column -> the column name used in this module
+    categories: dict                # file value -> category key
+    feedback_columns: dict
+    sentiments: dict                # file value -> "positif" / "négatif"
+    letter_keys: dict               # ground-truth key -> key used in this module
+
+
+_EN_CATEGORIES = {"membership": "adhesion", "refund": "remboursement", "complaint": "reclamation",
+                  "volunteering": "benevolat", "donation": "don", "gdpr": "rgpd"}
+FILES = {
+    "fr": _Files("course3_ai/courriels_association.csv", "course3_ai/retours_beneficiaires.csv",
+                 "course3_ai/lettres_scannees", "verite_terrain.json", "lettre_", "fra",
+                 {}, {}, {}, {}, {"lettres": "letters"}),
+    "en": _Files("course3_ai/emails_association_en.csv", "course3_ai/feedback_beneficiaries_en.csv",
+                 "course3_ai/scanned_letters_en", "ground_truth.json", "letter_", "eng",
+                 {"category": "categorie", "template": "gabarit", "text": "texte"}, _EN_CATEGORIES,
+                 {"text": "texte", "irony": "ironie", "template": "gabarit"},
+                 {"positive": "positif", "negative": "négatif"},
+                 {"category": "categorie", "text": "texte"}),
+}
 
 
 def _lang(lang: str) -> str:
@@ -88,9 +122,15 @@ def _model(C: float = 10.0):
 
 # ---------------------------------------------------------------- (a) e-mail triage
 
-def load_emails() -> pd.DataFrame:
-    """About 300 synthetic messages: id, categorie (the request type), gabarit (template), texte."""
-    return pd.read_csv(dataset_path("course3_ai/courriels_association.csv"), comment="#")
+def load_emails(lang: str = "fr") -> pd.DataFrame:
+    """About 300 synthetic messages in the notebook's language: id, categorie (the request type), gabarit (template), texte.
+
+    The English file has English column names and values; they are read into the same columns and category keys."""
+    f = FILES[_lang(lang)]
+    df = pd.read_csv(dataset_path(f.emails), comment="#").rename(columns=f.email_columns)
+    if f.categories:
+        df["categorie"] = df["categorie"].map(f.categories)
+    return df
 
 
 @dataclass
@@ -101,11 +141,15 @@ class Triage:
     n_train: int
 
 
-@lru_cache(maxsize=1)
-def train() -> Triage:
+def train(lang: str = "fr") -> Triage:
     """Train on about two thirds of the messages; test on the rest (templates never seen in training)."""
+    return _train(_lang(lang))
+
+
+@lru_cache(maxsize=2)
+def _train(lang: str) -> Triage:
     from sklearn.model_selection import StratifiedGroupKFold
-    df = load_emails()
+    df = load_emails(lang)
     split = StratifiedGroupKFold(n_splits=3, shuffle=True, random_state=0)
     tr, te = next(split.split(df, df["categorie"], df["gabarit"]))
     model = _model()
@@ -121,7 +165,7 @@ def train() -> Triage:
 def classify(texts: list[str] | str, threshold: float = 0.5, lang: str = "fr") -> pd.DataFrame:
     """Category, confidence and team for each text; below the threshold the message goes to a person."""
     texts = [texts] if isinstance(texts, str) else list(texts)
-    t = train()
+    t = train(lang)
     proba = t.model.predict_proba(texts)
     L = _lang(lang)
     rows = []
@@ -138,7 +182,7 @@ def classify(texts: list[str] | str, threshold: float = 0.5, lang: str = "fr") -
 def scores(lang: str = "fr") -> pd.DataFrame:
     """Precision, recall and F1 per category on the test messages."""
     from sklearn.metrics import precision_recall_fscore_support
-    t = train()
+    t = train(lang)
     p, r, f, s = precision_recall_fscore_support(t.test["categorie"], t.test["predite"], labels=CATEGORIES,
                                                  zero_division=0)
     L = _lang(lang)
@@ -151,7 +195,7 @@ def scores(lang: str = "fr") -> pd.DataFrame:
 def confusion(lang: str = "fr") -> pd.DataFrame:
     """Confusion matrix: rows = true category, columns = predicted category."""
     from sklearn.metrics import confusion_matrix
-    t = train()
+    t = train(lang)
     L = _lang(lang)
     names = [CATEGORY_NAMES[L][c] for c in CATEGORIES]
     m = confusion_matrix(t.test["categorie"], t.test["predite"], labels=CATEGORIES)
@@ -176,9 +220,9 @@ def plot_confusion(lang: str = "fr"):
     plt.close(fig)
 
 
-def threshold_effect(threshold: float) -> dict[str, float]:
+def threshold_effect(threshold: float, lang: str = "fr") -> dict[str, float]:
     """Share of test messages routed automatically, and accuracy among them, for a threshold."""
-    test = train().test
+    test = train(lang).test
     auto = test["confiance"] >= threshold
     ok = test["predite"] == test["categorie"]
     return {"threshold": float(threshold), "auto_share": round(float(auto.mean()), 3),
@@ -191,7 +235,7 @@ def plot_thresholds(lang: str = "fr"):
     import matplotlib.pyplot as plt
     L = _lang(lang)
     grid = np.round(np.arange(0.2, 0.91, 0.05), 2)
-    eff = [threshold_effect(t) for t in grid]
+    eff = [threshold_effect(t, lang) for t in grid]
     fig, ax = plt.subplots(figsize=(6.5, 3.6))
     ax.plot(grid, [e["auto_accuracy"] for e in eff], marker="o",
             label="exactitude des messages traités automatiquement" if L == "fr" else "accuracy of automatically routed messages")
@@ -222,7 +266,7 @@ def check_threshold(threshold: float, lang: str = "fr") -> CheckResult:
     if not 0 <= threshold <= 1:
         return show(CheckResult(False, 0.0, ["Le seuil doit être compris entre 0 et 1." if fr else
                                              "The threshold must be between 0 and 1."]))
-    e = threshold_effect(threshold)
+    e = threshold_effect(threshold, lang)
     acc_ok = e["auto_accuracy"] == e["auto_accuracy"] and e["auto_accuracy"] >= TARGET_ACCURACY
     human_ok = e["human_share"] <= MAX_HUMAN_SHARE + 1e-9
     msgs = [(f"Seuil {threshold:.2f} : {e['auto_share']:.0%} des messages aiguillés automatiquement, dont "
@@ -244,10 +288,10 @@ def check_threshold(threshold: float, lang: str = "fr") -> CheckResult:
     return show(CheckResult(acc_ok and human_ok, score, msgs, e))
 
 
-def most_confused_pair() -> tuple[tuple[str, str], int]:
+def most_confused_pair(lang: str = "fr") -> tuple[tuple[str, str], int]:
     """The two categories most often mistaken for each other (both directions added up)."""
     from sklearn.metrics import confusion_matrix
-    t = train()
+    t = train(lang)
     m = confusion_matrix(t.test["categorie"], t.test["predite"], labels=CATEGORIES)
     best, count = None, -1
     for i in range(len(CATEGORIES)):
@@ -261,15 +305,15 @@ def check_confusion(category_1: str, category_2: str, lang: str = "fr") -> Check
     """The learner reads the confusion matrix: which two categories does the model mix up most?"""
     fr = lang == "fr"
     L = _lang(lang)
-    pair, count = most_confused_pair()
+    pair, count = most_confused_pair(lang)
     given = {_category(category_1), _category(category_2)}
     names = " / ".join(CATEGORY_NAMES[L][c] for c in pair)
     if None in given:
-        valid = ", ".join(CATEGORIES)
+        valid = ", ".join(CATEGORIES if fr else (_norm(n.split("/")[0]) for n in CATEGORY_NAMES["en"].values()))
         return show(CheckResult(False, 0.0, [f"Catégorie inconnue : utilisez {valid}." if fr else
                                              f"Unknown category: use {valid}."], {"pair": pair}))
     from sklearn.metrics import confusion_matrix
-    t = train()
+    t = train(lang)
     m = confusion_matrix(t.test["categorie"], t.test["predite"], labels=CATEGORIES)
     a, b = sorted(given, key=CATEGORIES.index) if len(given) == 2 else (next(iter(given)),) * 2
     theirs = int(m[CATEGORIES.index(a), CATEGORIES.index(b)] + m[CATEGORIES.index(b), CATEGORIES.index(a)]) if a != b else 0
@@ -278,7 +322,7 @@ def check_confusion(category_1: str, category_2: str, lang: str = "fr") -> Check
                 f"Yes: {names}, {count} confusion(s) in the test messages.",
                 "Ces demandes partagent du vocabulaire (remboursement, reçu, annulation…). Une règle simple aide : "
                 "tout message qui exprime un mécontentement part aussi au service qualité." if fr else
-                "These requests share vocabulary (refund, receipt, cancellation…). A simple rule helps: any message "
+                "These requests share vocabulary (payment, fee, receipt, cancellation…). A simple rule helps: any message "
                 "that voices dissatisfaction is also copied to the quality team."]
         return show(CheckResult(True, 1.0, msgs, {"pair": pair, "count": count}))
     how_often = ((f"ne sont confondues que {theirs} fois" if theirs else "ne sont jamais confondues") if fr else
@@ -292,10 +336,19 @@ def check_confusion(category_1: str, category_2: str, lang: str = "fr") -> Check
 
 # ---------------------------------------------------------------- (b) OCR of scanned letters
 
-def load_letters() -> list[dict]:
-    """The true text and request type of each bundled letter (id, categorie, texte)."""
-    with open(dataset_path(f"{LETTERS_DIR}/verite_terrain.json"), encoding="utf-8") as fh:
-        return json.load(fh)["lettres"]
+def load_letters(lang: str = "fr") -> list[dict]:
+    """The true text and request type of each bundled letter of the notebook's language (id, categorie, texte)."""
+    f = FILES[_lang(lang)]
+    with open(dataset_path(f"{f.letters_dir}/{f.letters_json}"), encoding="utf-8") as fh:
+        doc = {f.letter_keys.get(k, k): v for k, v in json.load(fh).items()}
+    return [{f.letter_keys.get(k, k): (f.categories.get(v, v) if f.letter_keys.get(k, k) == "categorie" else v)
+             for k, v in letter.items()} for letter in doc["letters"]]
+
+
+def letter_id(letter: str | int, lang: str = "fr") -> str:
+    """The id of a letter in the notebook's language: 4, "lettre_4" or "letter_4" -> "lettre_4" (fr) / "letter_4" (en)."""
+    number = str(letter).rsplit("_", 1)[-1]
+    return f"{FILES[_lang(lang)].letter_prefix}{number}"
 
 
 def render_letter(text: str, path: str | Path, seed: int = 0, angle: float | None = None,
@@ -326,25 +379,26 @@ def render_letter(text: str, path: str | Path, seed: int = 0, angle: float | Non
     return out
 
 
-def make_letter_images(folder: str | Path | None = None) -> list[Path]:
-    """Re-create the bundled PNGs from the true texts (used once, when the dataset was built)."""
-    folder = Path(folder) if folder else dataset_path(LETTERS_DIR)
+def make_letter_images(folder: str | Path | None = None, lang: str = "fr") -> list[Path]:
+    """Re-create the bundled PNGs of one language from the true texts (used once, when the dataset was built)."""
+    folder = Path(folder) if folder else dataset_path(FILES[_lang(lang)].letters_dir)
     return [render_letter(l["texte"], folder / f"{l['id']}.png", seed=i + 1, wear=WEAR[i % len(WEAR)])
-            for i, l in enumerate(load_letters())]
+            for i, l in enumerate(load_letters(lang))]
 
 
 def tesseract_ready() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _require_tesseract():
+def _require_tesseract(code: str = "fra"):
+    package = f"tesseract-ocr-{code}"
     if not tesseract_ready():
         raise SetsError("the Tesseract OCR program is not installed",
-                        hint="on Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-fra")
+                        hint=f"on Debian/Ubuntu: apt-get install tesseract-ocr {package}")
     import pytesseract
-    if "fra" not in pytesseract.get_languages(config=""):
-        raise SetsError("Tesseract has no French language data",
-                        hint="on Debian/Ubuntu: apt-get install tesseract-ocr-fra")
+    if code not in pytesseract.get_languages(config=""):
+        raise SetsError(f"Tesseract has no {'French' if code == 'fra' else 'English'} language data",
+                        hint=f"on Debian/Ubuntu: apt-get install {package}")
 
 
 def _flat(text: str) -> str:
@@ -365,23 +419,24 @@ def char_accuracy(reference: str, ocr_text: str) -> float:
     return max(0.0, 1 - prev[-1] / len(a))
 
 
-@lru_cache(maxsize=8)
-def ocr(letter_id: str) -> str:
-    """The text Tesseract reads in a bundled letter image (French model)."""
-    _require_tesseract()
+@lru_cache(maxsize=16)
+def ocr(letter: str, lang: str = "fr") -> str:
+    """The text Tesseract reads in a bundled letter image, with the model of the letter's language."""
+    f = FILES[_lang(lang)]
+    _require_tesseract(f.tesseract)
     import pytesseract
     from PIL import Image
-    with Image.open(dataset_path(f"{LETTERS_DIR}/{letter_id}.png")) as img:
-        return pytesseract.image_to_string(img, lang="fra")
+    with Image.open(dataset_path(f"{f.letters_dir}/{letter_id(letter, lang)}.png")) as img:
+        return pytesseract.image_to_string(img, lang=f.tesseract)
 
 
 def ocr_letters(threshold: float = 0.5, lang: str = "fr") -> pd.DataFrame:
     """OCR every letter, measure character accuracy, classify and route the OCR text."""
     L = _lang(lang)
     rows = []
-    model = train().model
-    for letter in load_letters():
-        text = ocr(letter["id"])
+    model = train(lang).model
+    for letter in load_letters(lang):
+        text = ocr(letter["id"], L)
         p = model.predict_proba([text])[0]
         cat, conf = model.classes_[p.argmax()], float(p.max())
         rows.append({"lettre" if L == "fr" else "letter": letter["id"],
@@ -393,16 +448,17 @@ def ocr_letters(threshold: float = 0.5, lang: str = "fr") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_letter(letter_id: str = "lettre_1", lang: str = "fr"):
-    """Display a scanned letter next to what Tesseract read."""
+def show_letter(letter: str | int = 1, lang: str = "fr"):
+    """Display a scanned letter (a number, or an id such as "lettre_4" / "letter_4") and what Tesseract read."""
     import matplotlib.pyplot as plt
     from PIL import Image
     L = _lang(lang)
-    text = ocr(letter_id)
-    with Image.open(dataset_path(f"{LETTERS_DIR}/{letter_id}.png")) as img:
+    lid = letter_id(letter, L)
+    text = ocr(lid, L)
+    with Image.open(dataset_path(f"{FILES[L].letters_dir}/{lid}.png")) as img:
         fig, ax = plt.subplots(figsize=(6, 6 * img.height / img.width))
         ax.imshow(img, cmap="gray")
-    ax.set_title(f"{letter_id} : image « scannée »" if L == "fr" else f"{letter_id}: 'scanned' image")
+    ax.set_title(f"{lid} : image « scannée »" if L == "fr" else f"{lid}: 'scanned' image")
     ax.set_xlabel("largeur (pixels)" if L == "fr" else "width (pixels)")
     ax.set_ylabel("hauteur (pixels)" if L == "fr" else "height (pixels)")
     fig.tight_layout()
@@ -414,28 +470,43 @@ def show_letter(letter_id: str = "lettre_1", lang: str = "fr"):
 
 # ---------------------------------------------------------------- (c) sentiment of beneficiary feedback
 
-def load_feedback() -> pd.DataFrame:
-    """Synthetic feedback: id, service, texte, sentiment (positif/négatif), ironie (0/1), gabarit."""
-    return pd.read_csv(dataset_path("course3_ai/retours_beneficiaires.csv"), comment="#")
+def load_feedback(lang: str = "fr") -> pd.DataFrame:
+    """Synthetic feedback in the notebook's language: id, service, texte, sentiment (positif/négatif), ironie (0/1), gabarit.
+
+    The English file has English column names and labels; they are read into the same columns and values."""
+    f = FILES[_lang(lang)]
+    df = pd.read_csv(dataset_path(f.feedback), comment="#").rename(columns=f.feedback_columns)
+    if f.sentiments:
+        df["sentiment"] = df["sentiment"].map(f.sentiments)
+    return df
 
 
-@lru_cache(maxsize=1)
-def sentiment_predictions() -> pd.DataFrame:
+def sentiment_predictions(lang: str = "fr") -> pd.DataFrame:
     """Each comment's sentiment predicted by a model that never saw that comment (5-fold cross-validation)."""
+    return _sentiment_predictions(_lang(lang)).copy()
+
+
+@lru_cache(maxsize=2)
+def _sentiment_predictions(lang: str) -> pd.DataFrame:
     from sklearn.model_selection import StratifiedGroupKFold, cross_val_predict
-    df = load_feedback()
+    df = load_feedback(lang)
     folds = StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=0)
     df["predit"] = cross_val_predict(_model(), df["texte"], df["sentiment"], cv=folds, groups=df["gabarit"])
     return df
 
 
-def sentiment_by_service(lang: str = "fr") -> pd.DataFrame:
-    """Per service: number of comments, share positive according to people and according to the model."""
-    df = sentiment_predictions()
+def _by_service(lang: str) -> pd.DataFrame:
+    """Per service: n, human (positive share by the labels), model (positive share predicted), lowest first."""
+    df = sentiment_predictions(lang)
     g = df.groupby("service")
     out = pd.DataFrame({"n": g.size(), "human": g["sentiment"].apply(lambda s: (s == "positif").mean()).round(2),
                         "model": g["predit"].apply(lambda s: (s == "positif").mean()).round(2)})
-    out = out.sort_values("model")
+    return out.sort_values("model")
+
+
+def sentiment_by_service(lang: str = "fr") -> pd.DataFrame:
+    """Per service: number of comments, share positive according to people and according to the model."""
+    out = _by_service(_lang(lang))
     if _lang(lang) == "fr":
         return out.rename(columns={"n": "commentaires", "human": "part positive (étiquettes)",
                                    "model": "part positive (modèle)"}).rename_axis("service")
@@ -443,14 +514,14 @@ def sentiment_by_service(lang: str = "fr") -> pd.DataFrame:
                                "model": "positive share (model)"}).rename_axis("service")
 
 
-def sentiment_accuracy() -> float:
-    df = sentiment_predictions()
+def sentiment_accuracy(lang: str = "fr") -> float:
+    df = sentiment_predictions(lang)
     return round(float((df["predit"] == df["sentiment"]).mean()), 3)
 
 
 def irony_table(lang: str = "fr") -> pd.DataFrame:
     """The ironic comments (positive words, negative meaning) and what the model made of them."""
-    df = sentiment_predictions()
+    df = sentiment_predictions(lang)
     ir = df[df["ironie"] == 1][["service", "texte", "sentiment", "predit"]]
     if _lang(lang) == "fr":
         return ir.rename(columns={"sentiment": "étiquette", "predit": "prédiction"}).reset_index(drop=True)
@@ -461,13 +532,13 @@ def irony_table(lang: str = "fr") -> pd.DataFrame:
 def plot_sentiment(lang: str = "fr"):
     import matplotlib.pyplot as plt
     L = _lang(lang)
-    t = sentiment_by_service("fr")
+    t = _by_service(L)
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     y = np.arange(len(t))
-    ax.barh(y - 0.2, t["part positive (modèle)"], 0.4, label="selon le modèle" if L == "fr" else "according to the model")
-    ax.barh(y + 0.2, t["part positive (étiquettes)"], 0.4, label="selon les étiquettes humaines" if L == "fr"
+    ax.barh(y - 0.2, t["model"], 0.4, label="selon le modèle" if L == "fr" else "according to the model")
+    ax.barh(y + 0.2, t["human"], 0.4, label="selon les étiquettes humaines" if L == "fr"
             else "according to human labels")
-    ax.set_yticks(y, [f"{s} (n={n})" for s, n in zip(t.index, t["commentaires"])])
+    ax.set_yticks(y, [f"{s} (n={n})" for s, n in zip(t.index, t["n"])])
     ax.set_xlim(0, 1)
     ax.set_xlabel("part des commentaires positifs" if L == "fr" else "share of positive comments")
     ax.set_ylabel("service")
@@ -481,17 +552,17 @@ def plot_sentiment(lang: str = "fr"):
 def check_sentiment(lowest_service: str, sentiment_measures_impact: bool, lang: str = "fr") -> CheckResult:
     """Which service has the lowest positive share (model), and does sentiment measure social impact?"""
     fr = lang == "fr"
-    t = sentiment_by_service("fr")
-    share = t["part positive (modèle)"]
+    t = _by_service(_lang(lang))
+    share = t["model"]
     worst = share.idxmin()
     given = next((s for s in t.index if _norm(s) == _norm(lowest_service)), None)
     msgs, good = [], 0
     if given is not None and share[given] == share[worst]:
         good += 1
         msgs.append(f"Oui : {worst}, {share[worst]:.0%} de commentaires positifs selon le modèle, sur "
-                    f"{t.loc[worst, 'commentaires']} commentaires seulement." if fr else
+                    f"{t.loc[worst, 'n']} commentaires seulement." if fr else
                     f"Yes: {worst}, {share[worst]:.0%} positive comments according to the model, out of only "
-                    f"{t.loc[worst, 'commentaires']} comments.")
+                    f"{t.loc[worst, 'n']} comments.")
     else:
         msgs.append(f"Non : relisez le graphique, c'est « {worst} » qui a la plus faible part positive ({share[worst]:.0%})." if fr
                     else f"No: read the chart again; \"{worst}\" has the lowest positive share ({share[worst]:.0%}).")
