@@ -118,7 +118,7 @@ class PathApp:
             tabs.titles = (t("path.initial", self.lang), t("path.final", self.lang))
             if self.service.state(self.learner, self.course_id, "initial")["submitted_at"]:
                 tabs.selected_index = 1 if self.service.state(self.learner, self.course_id, "final")["responses"] else 0
-            self.body.children = [tabs, self._ask_box()]
+            self.body.children = [tabs, self._ask_box(), self._certification_box()]
         except SetsError as exc:
             self.body.children = [w.HTML(f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>')]
 
@@ -183,6 +183,20 @@ class PathApp:
         submit.on_click(ask)
         confirm.on_click(do_submit)
         return w.VBox(items + [status, w.HBox([submit, confirm])])
+
+    def _certification_box(self) -> w.Widget:
+        """What the certificate asks, what is done and what is left (certification.py's rules)."""
+        from .certification import explain
+        try:
+            verdict = self.service.certification(self.learner, self.course_id)
+        except (SetsError, AttributeError):
+            return w.HTML()
+        marks = {True: ("✓", "#1b5e20"), False: ("✗", "#8a1c1c"), None: ("…", "#8a5a00")}
+        items = "".join(f'<li class="sets-cert-{c.rule}" style="color:{marks[c.done][1]}">{marks[c.done][0]} '
+                        f"{html.escape(explain(c, self.lang))}</li>" for c in verdict.checks)
+        lead = t("cert.ready", self.lang) if verdict.eligible else t("cert.intro", self.lang)
+        return w.HTML(f'<div class="sets-certification"><h3>{html.escape(t("cert.title", self.lang))}</h3>'
+                      f"<p><small>{html.escape(lead)}</small></p><ul>{items}</ul></div>")
 
     def _ask_box(self) -> w.Widget:
         course = catalog().course(self.course_id)

@@ -77,6 +77,11 @@ class AssessmentService:
             return None
         return gains(pre, post)
 
+    def certification(self, learner: str, course_id: str):
+        """Certification rules for this learner: from the store and, where readable, the gradebook."""
+        from .certification import check
+        return check(learner, course_id, store=self.store)
+
 
 def default_service():
     """The page's assessment service: the hub's service over HTTP when SETS_SERVICE_URL is set

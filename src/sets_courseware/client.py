@@ -99,3 +99,15 @@ class ServiceClient:
 
     def reset(self, learner: str, course_id: str, kind: str) -> None:
         self.request("DELETE", f"api/cohort/{quote(course_id)}/{quote(kind)}/{quote(learner, safe='')}")
+
+    def certification(self, learner: str, course_id: str):
+        """The caller's own certification verdict (what is done, what is left)."""
+        from .certification import Verdict
+        return Verdict.from_json(self.request("GET", f"api/certification/{quote(course_id)}"))
+
+    def attendance(self, course_id: str) -> list[dict]:
+        return self.request("GET", f"api/attendance/{quote(course_id)}")
+
+    def record_attendance(self, learner: str, course_id: str, session_id: str, present: bool) -> None:
+        self.request("PUT", f"api/attendance/{quote(course_id)}/{quote(session_id)}/{quote(learner, safe='')}",
+                     {"present": bool(present)})

@@ -20,6 +20,9 @@ API (under the service prefix, JSON in and out):
     GET    api/cohort/{course}/{kind}                   trainer
     GET    api/cohort/{course}/questions                trainer
     DELETE api/cohort/{course}/{kind}/{learner}         trainer: let a learner retake
+    GET    api/certification/{course}                   the caller's certification rules: done, left
+    GET    api/attendance/{course}                      trainer: attendance at the live sessions
+    PUT    api/attendance/{course}/{session}/{learner}  trainer: {"present": true|false}
 """
 
 from __future__ import annotations
@@ -249,6 +252,39 @@ class ResetHandler(ApiHandler):
         self.finish()
 
 
+class CertificationHandler(ApiHandler):
+    def get(self, course: str) -> None:
+        self.check_course_kind(course)
+        try:
+            verdict = self.service.certification(self.learner, course)
+        except SetsError as exc:
+            self.fail(exc)
+        self.write_json(verdict.to_json())
+
+
+class AttendanceHandler(ApiHandler):
+    def get(self, course: str) -> None:
+        self.require_trainer()
+        self.check_course_kind(course)
+        self.write_json([{**r, "at": _iso(r["at"])} for r in self.service.store.attendance(course)])
+
+
+class AttendanceRecordHandler(ApiHandler):
+    def put(self, course: str, session: str, learner: str) -> None:
+        self.require_trainer()
+        self.check_course_kind(course)
+        present = json.loads(self.request.body or b"{}").get("present") if self.request.body else None
+        if not isinstance(present, bool):
+            raise web.HTTPError(400, 'the body is {"present": true} or {"present": false}')
+        try:
+            self.service.store.record_attendance(learner, course, session, present, self.current_user["name"])
+        except SetsError as exc:
+            self.fail(exc)
+        log.info("%s recorded %s %s at session %s", self.current_user["name"], learner,
+                 "present" if present else "absent", session)
+        self.write_json({"learner": learner, "session": session, "present": present})
+
+
 def make_app(service: AssessmentService, hub_auth, prefix: str = f"/services/{SERVICE_NAME}/") -> web.Application:
     prefix = "/" + prefix.strip("/") + "/"
     seg = r"([^/]+)"
@@ -262,6 +298,9 @@ def make_app(service: AssessmentService, hub_auth, prefix: str = f"/services/{SE
         (prefix + rf"api/questions/{seg}", QuestionHandler, args),
         (prefix + rf"api/cohort/{seg}/{seg}", CohortHandler, args),
         (prefix + rf"api/cohort/{seg}/{seg}/{seg}", ResetHandler, args),
+        (prefix + rf"api/certification/{seg}", CertificationHandler, args),
+        (prefix + rf"api/attendance/{seg}", AttendanceHandler, args),
+        (prefix + rf"api/attendance/{seg}/{seg}/{seg}", AttendanceRecordHandler, args),
     ], xsrf_cookies=False, cookie_secret=None)
 
 

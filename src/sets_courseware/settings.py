@@ -35,6 +35,16 @@ class Settings:
     notebooks_dir: Path | None = None
     #: Folder of the nbgrader course (graders/).
     graders_dir: Path | None = None
+    #: Competence MCQ pass mark in percent (certification.py: 60 % = 9 of 15; guessing passes 0.4 % of the time).
+    pass_mark: int = 60
+    #: Live sessions of a course (of 3) a learner must attend for the certificate (certification.py).
+    attendance_required: int = 3
+    #: The issuer's published identity and status list, shipped with the course (data/issuer/).
+    issuer_dir: Path = DATA_DIR / "issuer"
+    #: The issuer's private signing key: only the issuing account reads it (default graders/signing/).
+    signing_dir: Path | None = None
+    #: Public URL where issuer_dir is published (issuer.json, status-list.jwt), written into credentials.
+    issuer_url: str = "https://socialgoodaccelerator.eu/sets/issuer/"
     #: Default language of the interface.
     lang: str = "fr"
     #: Learner name when not on a hub (JUPYTERHUB_USER wins).
@@ -72,6 +82,11 @@ class Settings:
             keys_dir=path("SETS_KEYS_DIR", root / "graders" / "keys" if root else None),
             notebooks_dir=path("SETS_NOTEBOOKS_DIR", root / "notebooks" if root else None),
             graders_dir=path("SETS_GRADERS_DIR", root / "graders" if root else None),
+            pass_mark=int(env.get("SETS_PASS_MARK", "60")),
+            attendance_required=int(env.get("SETS_ATTENDANCE_REQUIRED", "3")),
+            issuer_dir=path("SETS_ISSUER_DIR", DATA_DIR / "issuer"),
+            signing_dir=path("SETS_SIGNING_DIR", root / "graders" / "signing" if root else None),
+            issuer_url=env.get("SETS_ISSUER_URL", "https://socialgoodaccelerator.eu/sets/issuer/"),
             lang=env.get("SETS_LANG", "fr"),
             learner=env.get("JUPYTERHUB_USER") or env.get("SETS_LEARNER", ""),
             base_url=env.get("JUPYTERHUB_SERVICE_PREFIX") or env.get("SETS_BASE_URL", "/"),

@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Callable, Literal
 
-from sqlalchemy import (JSON, DateTime, ForeignKey, Integer, String, UniqueConstraint, create_engine, event,
-                        select)
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine,
+                        event, select)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from .errors import AttemptError, UnknownIdError
@@ -73,6 +73,35 @@ class LearnerQuestion(Base):
     module_id: Mapped[str | None] = mapped_column(String(10), default=None)
     text: Mapped[str] = mapped_column(String(2000))
     asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+
+
+class Attendance(Base):
+    """Presence at one live session of a course, recorded by a trainer (a certification rule)."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("learner_id", "course_id", "session_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(10))
+    session_id: Mapped[str] = mapped_column(String(20))
+    present: Mapped[bool] = mapped_column(Boolean)
+    recorded_by: Mapped[str] = mapped_column(String(200))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
+
+
+class Certificate(Base):
+    """A credential the issuer signed: its short code, its index in the published status list."""
+
+    __tablename__ = "certificates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id", ondelete="CASCADE"))
+    course_id: Mapped[str] = mapped_column(String(10))
+    credential_id: Mapped[str] = mapped_column(String(200), unique=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    status_index: Mapped[int] = mapped_column(Integer, unique=True)
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=_now)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    jwt: Mapped[str] = mapped_column(Text)
 
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -266,3 +295,77 @@ class Store:
         if not attempts:
             return {}
         return subtopic_percent(banks().course_questions(course_id), attempts, load_keys())
+
+    # attendance and certificates ---------------------------------------------
+    def record_attendance(self, learner: str, course_id: str, session_id: str, present: bool, by: str) -> None:
+        """Trainer action: present or absent at one of the course's live sessions (last record wins)."""
+        from .content import catalog
+        sessions = [s.id for s in catalog().course(course_id).live_sessions]
+        if session_id not in sessions:
+            raise UnknownIdError(f"session '{session_id}' is not a live session of course {course_id}",
+                                 hint="one of " + ", ".join(sessions))
+        lid = self.learner(learner)
+        with self._session.begin() as s:
+            row = s.scalar(select(Attendance).where(Attendance.learner_id == lid, Attendance.course_id == course_id,
+                                                    Attendance.session_id == session_id))
+            if row is None:
+                s.add(Attendance(learner_id=lid, course_id=course_id, session_id=session_id, present=bool(present),
+                                 recorded_by=by))
+            else:
+                row.present, row.recorded_by = bool(present), by
+
+    def attendance(self, course_id: str, learner: str | None = None, cohort: str | None = None) -> list[dict]:
+        """Attendance records of a course: {learner, session, present, by, at}, by learner then session."""
+        with self._session() as s:
+            q = select(Attendance, Learner.name).join(Learner).where(Attendance.course_id == course_id)
+            if learner is not None:
+                q = q.where(Learner.name == learner)
+            if cohort:
+                q = q.where(Learner.cohort == cohort)
+            rows = s.execute(q.order_by(Learner.name, Attendance.session_id)).all()
+            return [{"learner": name, "session": a.session_id, "present": a.present, "by": a.recorded_by,
+                     "at": a.recorded_at} for a, name in rows]
+
+    def learners(self, cohort: str | None = None) -> list[str]:
+        with self._session() as s:
+            q = select(Learner.name)
+            if cohort:
+                q = q.where(Learner.cohort == cohort)
+            return list(s.scalars(q.order_by(Learner.name)))
+
+    def has_learner(self, name: str) -> bool:
+        with self._session() as s:
+            return s.scalar(select(Learner.id).where(Learner.name == name)) is not None
+
+    def used_status_indexes(self) -> set[int]:
+        with self._session() as s:
+            return set(s.scalars(select(Certificate.status_index)))
+
+    def add_certificate(self, learner: str, course_id: str, credential_id: str, code: str, status_index: int,
+                        jwt: str, issued_at: dt.datetime) -> None:
+        lid = self.learner(learner)
+        with self._session.begin() as s:
+            s.add(Certificate(learner_id=lid, course_id=course_id, credential_id=credential_id, code=code,
+                              status_index=status_index, jwt=jwt, issued_at=issued_at))
+
+    def certificates(self, course_id: str | None = None, learner: str | None = None, code: str | None = None) -> list[dict]:
+        with self._session() as s:
+            q = select(Certificate, Learner.name).join(Learner)
+            if course_id is not None:
+                q = q.where(Certificate.course_id == course_id)
+            if learner is not None:
+                q = q.where(Learner.name == learner)
+            if code is not None:
+                q = q.where(Certificate.code == code)
+            return [{"learner": name, "course": c.course_id, "id": c.credential_id, "code": c.code,
+                     "status_index": c.status_index, "issued_at": c.issued_at, "revoked_at": c.revoked_at,
+                     "jwt": c.jwt} for c, name in s.execute(q.order_by(Certificate.issued_at, Certificate.id)).all()]
+
+    def mark_revoked(self, code: str) -> dict:
+        with self._session.begin() as s:
+            row = s.scalar(select(Certificate).where(Certificate.code == code))
+            if row is None:
+                raise UnknownIdError(f"no certificate with code {code}")
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+            return {"id": row.credential_id, "status_index": row.status_index, "revoked_at": row.revoked_at}

@@ -56,29 +56,6 @@ def register(sub) -> None:
     p.set_defaults(func=_results)
 
 
-def _cert_issue(args) -> int:
-    from pathlib import Path
-
-    from .certificates import issue
-    from .settings import get_settings
-    settings = get_settings()
-    signing = Path(args.signing_dir) if args.signing_dir else settings.graders_dir / "signing"
-    done = issue(args.learner, args.course, Path(args.out), signing)
-    print(f"issued: {done.pdf_path} and {done.json_path}")
-    return 0
-
-
-def _cert_verify(args) -> int:
-    from pathlib import Path
-
-    from .certificates import verify
-    data = json.loads(Path(args.file).read_text(encoding="utf-8"))
-    fp = verify(data, args.fingerprint)
-    subject = data["credentialSubject"]
-    print(f"valid: {subject['name']} — {data['name']} (key {fp})")
-    return 0
-
-
 def _slides(args) -> int:
     from pathlib import Path
 
@@ -100,15 +77,5 @@ def register_certificates(sub) -> None:
     p.add_argument("--out", default="slides")
     p.set_defaults(func=_slides)
 
-    p = sub.add_parser("certificate", help="issue or verify certificates of completion")
-    c = p.add_subparsers(dest="cert_command", required=True)
-    q = c.add_parser("issue", help="PDF + signed JSON credential, once both evaluations are submitted")
-    q.add_argument("--learner", required=True)
-    q.add_argument("--course", required=True)
-    q.add_argument("--out", default="certificates")
-    q.add_argument("--signing-dir", help="folder of the issuer key (default graders/signing)")
-    q.set_defaults(func=_cert_issue)
-    q = c.add_parser("verify", help="check a signed JSON credential")
-    q.add_argument("file")
-    q.add_argument("--fingerprint", help="expected issuer key fingerprint")
-    q.set_defaults(func=_cert_verify)
+    from . import certificate_cli
+    certificate_cli.register(sub)
