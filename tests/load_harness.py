@@ -68,9 +68,12 @@ class ServiceProcess:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/services/{SERVICE}/"
         self.tokens = {f"tok-{name}": name for name in learners}
+        #: a learner outside the audited cohort, for probing the service while it is down
+        self.probe = "tok-probe-learner"
         self.tokens_file = workdir / "tokens.json"
         self.tokens_file.write_text(json.dumps(
-            {tok: {"kind": "user", "name": name, "scopes": [ACCESS]} for tok, name in self.tokens.items()}))
+            {tok: {"kind": "user", "name": name, "scopes": [ACCESS]}
+             for tok, name in {**self.tokens, self.probe: "probe-learner"}.items()}))
         self.env = {**os.environ, "SETS_DB_URL": db_url, "SETS_HOME": str(workdir / "home"),
                     "SETS_KEYS_DIR": str(ROOT / "graders" / "keys"), "PYTHONUNBUFFERED": "1"}
         for var in ("SETS_BANKS_DIR", "SETS_SERVICE_URL", "JUPYTERHUB_API_TOKEN"):
