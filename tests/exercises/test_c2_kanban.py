@@ -62,3 +62,32 @@ def test_the_notebook_fix_makes_the_example_board_valid():
     assert kb.check_board(COLUMNS, cards, display=False).ok
     cards[1]["colonne"] = "En cours"  # the starting value: still over the WIP limit
     assert not kb.check_board(COLUMNS, cards, display=False).ok
+
+
+EN_COLUMNS = [{"name": "To do"}, {"name": "In progress", "wip": 3}, {"name": "To review", "wip": 2}, {"name": "Done"}]
+
+
+def test_english_example_board_has_english_keys_and_the_same_flaws():
+    fr, en = kb.load_cards("fr"), kb.load_cards("en")
+    assert list(en[0]) == ["title", "owner", "due", "column", "done_on"] and len(en) == len(fr)
+    res = kb.check_board(EN_COLUMNS, en, lang="en", display=False)
+    text = " ".join(res.messages)
+    assert not res.ok
+    assert res.details["problems"] == kb.check_board(COLUMNS, fr, display=False).details["problems"]
+    assert "'In progress' holds 4 cards for a limit of 3" in text
+    assert "Book the bands" in text and "Order reusable tableware" in text and "Public liability insurance" in text
+
+
+def test_the_english_notebook_fix_makes_the_example_board_valid(tmp_path):
+    cards = kb.load_cards("en")
+    cards[4]["owner"] = "Lucas"
+    cards[6]["due"] = "2025-05-02"
+    cards[8]["done_on"] = "2025-04-08"
+    cards[1]["column"] = "To do"
+    assert kb.check_board(EN_COLUMNS, cards, lang="en", display=False).ok
+    paths = kb.export_board(EN_COLUMNS, cards, tmp_path, stem="street_party", lang="en")
+    rows = list(csv.DictReader(open(paths["csv"], encoding="utf-8")))
+    assert list(rows[0]) == ["title", "owner", "due", "column", "done_on"]
+    assert "# Kanban board" in paths["md"].read_text(encoding="utf-8")
+    cards[1]["column"] = "In progress"
+    assert not kb.check_board(EN_COLUMNS, cards, lang="en", display=False).ok

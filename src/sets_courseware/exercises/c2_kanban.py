@@ -4,7 +4,9 @@ A board is a list of columns (name and optional WIP limit, from left to right) a
 of cards (title, owner, due date, column, completion date). Keys may be written in French
 (``nom``, ``limite``, ``titre``, ``responsable``, ``echeance``, ``colonne``, ``termine_le``)
 or in English (``name``, ``wip``, ``title``, ``owner``, ``due``, ``column``, ``done_on``).
-The example board (kanban_fete_quartier.csv) is synthetic and has deliberate flaws.
+The example board is synthetic and has deliberate flaws: kanban_fete_quartier.csv (French keys
+and column names) or its English counterpart kanban_street_party_en.csv, chosen by the
+notebook's language.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
+
+CARDS = {"fr": "course2_digital/kanban_fete_quartier.csv", "en": "course2_digital/kanban_street_party_en.csv"}
+CSV_HEADER = {"fr": ["titre", "responsable", "echeance", "colonne", "termine_le"],
+              "en": ["title", "owner", "due", "column", "done_on"]}
 
 ALIASES = {
     "nom": "name", "limite": "wip", "titre": "title", "responsable": "owner",
     "echeance": "due", "échéance": "due", "colonne": "column", "termine_le": "done_on", "terminé_le": "done_on",
 }
-TODO_NAMES = {"à faire", "a faire", "idées", "idees", "backlog", "to do", "todo", "ideas", "à planifier"}
+TODO_NAMES = {"à faire", "a faire", "idées", "idees", "backlog", "to do", "todo", "ideas", "à planifier", "to plan"}
 DONE_NAMES = {"terminé", "termine", "fait", "fini", "done", "finished"}
 
 MSG = {
@@ -72,9 +78,9 @@ def _date(value) -> date | None:
         return None
 
 
-def load_cards() -> list[dict]:
-    """The example board of a neighbourhood festival (synthetic, with flaws to find)."""
-    with open(dataset_path("course2_digital/kanban_fete_quartier.csv"), encoding="utf-8", newline="") as fh:
+def load_cards(lang: str = "fr") -> list[dict]:
+    """The example board of a neighbourhood festival (synthetic, with flaws to find), in the notebook's language."""
+    with open(dataset_path(CARDS[lang_of(lang)]), encoding="utf-8", newline="") as fh:
         return [dict(row) for row in csv.DictReader(fh)]
 
 
@@ -158,13 +164,13 @@ def to_markdown(columns: list[dict], cards: list[dict], lang: str = "fr") -> str
 
 def export_board(columns: list[dict], cards: list[dict], folder: str | Path = ".", stem: str = "kanban",
                  lang: str = "fr") -> dict[str, Path]:
-    """Write <stem>.csv (one row per card, in column order) and <stem>.md; return both paths."""
+    """Write <stem>.csv (one row per card, in column order, header in `lang`) and <stem>.md; return both paths."""
     cols, cards_ = normalise(columns, cards)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     order = {c["name"].lower(): i for i, c in enumerate(cols)}
     rows = sorted(cards_, key=lambda c: (order.get(c["column"].lower(), len(order)), c["due"]))
-    header = ["titre", "responsable", "echeance", "colonne", "termine_le"]
+    header = CSV_HEADER[lang_of(lang)]
     csv_path, md_path = folder / f"{stem}.csv", folder / f"{stem}.md"
     with open(csv_path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
