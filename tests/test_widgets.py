@@ -25,8 +25,12 @@ def test_quiz_labels_are_accessible(mini, tmp_path):
     quiz = ModuleQuiz("3.2", banks().module_questions("3.2"), "fr", folder=tmp_path)
     mcq = quiz.items[0]
     assert mcq.radio.options[0][0].startswith("a) ")
-    assert "role=\"heading\"" in mcq.children[0].value
-    assert mcq.radio.tooltip == banks().summative["3.2.q1"].fr.prompt
+    # One radio group per question, named by its prompt (the <legend> of its fieldset).
+    assert mcq.radio.prompt == banks().summative["3.2.q1"].fr.prompt
+    assert mcq.radio.number == "Question 1"
+    assert mcq.radio.status == "Pas encore répondu"
+    mcq.radio.value = "b"
+    assert mcq.radio.status.endswith("Enregistré")
 
 
 def test_corrupted_answers_file_kept_aside_and_quiz_starts_clean(mini, tmp_path):

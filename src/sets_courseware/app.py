@@ -19,7 +19,7 @@ from .errors import SetsError
 from .i18n import t
 from .privacy import notice_html
 from .settings import get_settings
-from .widgets import CHOICES_CSS, MCQ
+from .widgets import MCQ
 
 STATUS_COLOURS = {"mastered": "#1b5e20", "suggested": "#8a5a00", "required": "#8a1c1c"}
 CSS = """<style>
@@ -30,7 +30,29 @@ CSS = """<style>
 .sets-app .widget-tab .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; padding: 0 1em}
 .sets-app a {color: #1f5f8b; text-decoration: underline}
 .sets-app .lm-TabBar-tab {min-width: 14em; flex: 0 0 auto}
+.sets-app .widget-button {width: auto; max-width: 100%; height: auto; min-height: var(--jp-widgets-inline-height, 28px)}
+.sets-app .widget-button, .sets-app .widget-toggle-button {white-space: normal; overflow: visible; text-overflow: clip; line-height: 1.3}
+.sets-app .sets-actions {flex-wrap: wrap; gap: 0.5em}
+.sets-app .widget-dropdown, .sets-app .widget-text, .sets-app .widget-textarea {max-width: 100%}
+.sets-app .widget-label {white-space: normal; width: auto; max-width: 100%}
+.sets-app .widget-textarea {flex-wrap: wrap}
+.sets-app .widget-textarea > label, .sets-app .widget-text > label {white-space: normal; width: 100% !important;
+  max-width: 100%; line-height: 1.4; height: auto}
+.sets-app .widget-toggle-buttons {flex-wrap: wrap}
+.sets-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 7em}
 </style>"""
+
+
+def warm() -> None:
+    """What a preheated kernel runs before its page is asked for (see kernel_pool): imports,
+    the catalog and banks parsed, the store opened and migrated. Nothing learner-specific."""
+    from .content import banks
+    catalog()
+    for course in catalog().courses:
+        banks().course_questions(course.id)
+    service = default_service()
+    if isinstance(service, AssessmentService):
+        service.store  # noqa: B018 - opens the database (migrations) now, not on the first click
 
 
 def remembered_learner(home: Path) -> str:
@@ -87,7 +109,7 @@ class PathApp:
         self.render_body()
 
     def render(self) -> None:
-        header = w.HTML(CSS + CHOICES_CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
+        header = w.HTML(CSS + f"<h1>{html.escape(t('path.title', self.lang))}</h1>"
                         f"<p>{html.escape(t('path.intro', self.lang))}</p>" + notice_html(self.lang))
         self.view.children = [header, self.lang_picker, self._learner_row(), self.course_picker, self.body]
         self.render_body()
@@ -155,6 +177,9 @@ class PathApp:
                 mcq.radio.disabled = submitted
                 mcqs.append(mcq)
                 items.append(mcq)
+        done = sum(1 for m in mcqs if m.radio.value is not None)
+        if done:
+            status.value = f'<p aria-live="polite">{html.escape(t("path.draft_saved", self.lang, done=done, total=len(mcqs)))}</p>'
         results_box = w.VBox()
         if submitted:
             when = state["submitted_at"].strftime("%Y-%m-%d %H:%M")
@@ -162,7 +187,8 @@ class PathApp:
             results_box.children = self._results(kind, state["results"])
             return w.VBox([results_box, w.HTML("<hr>")] + items + [status])
 
-        submit = w.Button(description=t("path.submit", self.lang), button_style="primary", icon="paper-plane")
+        submit = w.Button(description=t("path.submit", self.lang), button_style="primary", icon="paper-plane",
+                          layout=w.Layout(width="auto"))
         confirm = w.Button(description=t("path.submit_confirm", self.lang), button_style="warning",
                            layout=w.Layout(display="none", width="auto"))
 
@@ -182,7 +208,9 @@ class PathApp:
 
         submit.on_click(ask)
         confirm.on_click(do_submit)
-        return w.VBox(items + [status, w.HBox([submit, confirm])])
+        actions = w.HBox([submit, confirm])
+        actions.add_class("sets-actions")
+        return w.VBox(items + [status, actions])
 
     def _certification_box(self) -> w.Widget:
         """What the certificate asks, what is done and what is left (certification.py's rules)."""
@@ -200,12 +228,12 @@ class PathApp:
 
     def _ask_box(self) -> w.Widget:
         course = catalog().course(self.course_id)
-        text = w.Textarea(layout=w.Layout(width="100%", height="5em"))
-        text.description = t("ask.title", self.lang)
-        text.style = {"description_width": "initial"}
+        # The box's label is the section's title: no heading repeating it above.
+        text = w.Textarea(description=t("ask.title", self.lang), layout=w.Layout(width="100%", height="7em"),
+                          style={"description_width": "100%"})
         module = w.Dropdown(options=[("—", None)] + [(f"{m.id} {m.title(self.lang)}", m.id) for m in course.modules],
                             description=t("ask.module", self.lang), style={"description_width": "initial"})
-        send = w.Button(description=t("ask.send", self.lang), icon="question")
+        send = w.Button(description=t("ask.send", self.lang), icon="question", layout=w.Layout(width="auto"))
         status = w.HTML()
 
         def on_send(_=None):
@@ -218,9 +246,10 @@ class PathApp:
             status.value = f'<p role="status">{html.escape(t("ask.sent", self.lang))}</p>'
 
         send.on_click(on_send)
-        return w.VBox([w.HTML(f"<h3>{html.escape(t('ask.title', self.lang))}</h3>"
-                              f"<p><small>{html.escape(t('ask.help', self.lang))}</small></p>"),
-                       text, module, send, status])
+        box = w.VBox([text, w.HTML(f"<p><small>{html.escape(t('ask.help', self.lang))}</small></p>"),
+                      module, send, status])
+        box.add_class("sets-ask")
+        return box
 
     # -- results --------------------------------------------------------------
     def _link(self, module_id: str, subtopic_id: str | None = None) -> str:

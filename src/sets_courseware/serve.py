@@ -36,6 +36,8 @@ from pathlib import Path
 
 PATH_PAGE = "voila/render/voila_app/path.ipynb"
 LAB_SETTINGS = Path(__file__).parent / "data" / "lab-settings"
+#: Prebuilt JupyterLab extensions shipped in the package (sets-courseware-links: lesson links land).
+LAB_EXTENSIONS = Path(__file__).parent / "data" / "labextensions"
 CONFIG_FILE = Path(__file__).parent / "data" / "jupyter-config" / "jupyter_server_config.py"
 #: What a learner's server shows: the module notebooks and the path page. Nothing else of the
 #: checkout (graders/ with the keys, hidden tests, gradebook and signing key) is reachable.
@@ -70,6 +72,15 @@ def jupyter_config():
     c.ServerApp.default_url = f"/{PATH_PAGE}"
     # Never disable xsrf checks: the shutdown of Voilà's kernels is fixed by the hook instead.
     c.VoilaConfiguration.prelaunch_hook = voila_prelaunch
+    # Voilà's preheating does not exist in its server extension (and refuses a prelaunch hook):
+    # the server's kernel manager keeps warmed kernels for the pages of voila_app/ (kernel_pool).
+    c.ServerApp.kernel_manager_class = "sets_courseware.kernel_pool.PooledKernelManager"
+    c.PooledKernelManager.pool_dirs = ["voila_app"]
+    c.PooledKernelManager.pool_size = 1
+    c.PooledKernelManager.fill_delay = 1.0
+    # Lesson links (`…/module_2_1.ipynb#cell-id=sec-2-1-3`) land on their section: a prebuilt
+    # extension scrolls once the notebook is laid out (JupyterLab's own fragment scroll is racy).
+    c.LabApp.extra_labextensions_path = [str(LAB_EXTENSIONS)]
     c.MappingKernelManager.cull_idle_timeout = CULL_IDLE_S
     c.MappingKernelManager.cull_interval = CULL_INTERVAL_S
     c.MappingKernelManager.cull_connected = False

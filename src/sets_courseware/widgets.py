@@ -6,35 +6,48 @@ import html
 from pathlib import Path
 from typing import Callable
 
+import anywidget
 import ipywidgets as w
+import traitlets
 
 from .answers import AnswerFile
 from .content import FormativeItem, SummativeQuestion
 from .i18n import t
 
-_FULL = w.Layout(width="100%")
-# Long answer choices must wrap without overlapping the next option (ipywidgets gives each
-# radio label a fixed height), in JupyterLab as in Voilà.
-CHOICES_CSS = """<style>
-.sets-choices, .sets-choices .widget-radio-box {height: auto !important}
-.sets-choices .widget-radio-box label {white-space: normal; height: auto !important; line-height: 1.4;
-  display: flex; align-items: flex-start; gap: 0.4em; margin: 0.3em 0}
-.sets-choices .widget-radio-box label input {flex: 0 0 auto; margin-top: 0.25em}
-</style>"""
+STATIC = Path(__file__).parent / "static"
+#: Kept for pages that still include it; the choices' own style ships with ChoiceGroup.
+CHOICES_CSS = ""
 
 
-def _radio(options: list[tuple[str, str]], value: str | None, label: str) -> w.RadioButtons:
-    radio = w.RadioButtons(options=options, value=value, layout=_FULL, style={"description_width": "0px"})
-    radio.description_allow_html = False
-    radio.add_class("sets-choices")
-    # The visible prompt is the question's label for assistive technologies.
-    radio.tooltip = label
-    return radio
+class ChoiceGroup(anywidget.AnyWidget):
+    """One question as one radio group (fieldset + legend, native radios, radio before its label).
 
+    One Tab stop; arrows move between choices without choosing and without moving
+    JupyterLab's cell selection; Space/Enter choose; `status` is announced (role=status).
+    The same widget renders in JupyterLab and in Voilà (anywidget's front end).
+    """
 
-def _prompt(number: str, text: str) -> w.HTML:
-    return w.HTML(f'<p class="sets-prompt" role="heading" aria-level="4"><strong>{html.escape(number)}</strong> '
-                  f'{html.escape(text)}</p>')
+    _esm = STATIC / "choices.js"
+    _css = STATIC / "choices.css"
+    #: [(label, value), ...] as ipywidgets' selection widgets take them
+    options = traitlets.List().tag(sync=False)
+    choices = traitlets.List().tag(sync=True)
+    value = traitlets.Any(None, allow_none=True).tag(sync=True)
+    prompt = traitlets.Unicode("").tag(sync=True)
+    number = traitlets.Unicode("").tag(sync=True)
+    disabled = traitlets.Bool(False).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, options: list[tuple[str, object]], value=None, prompt: str = "", number: str = "", **kwargs):
+        super().__init__(options=list(options), choices=[[v, label] for label, v in options], value=value,
+                         prompt=prompt, number=number, **kwargs)
+
+    @traitlets.validate("value")
+    def _known_value(self, proposal):
+        value = proposal["value"]
+        if value is not None and value not in {v for _, v in self.options}:
+            raise traitlets.TraitError(f"{value!r} is not one of the choices")
+        return value
 
 
 class MCQ(w.VBox):
@@ -44,25 +57,23 @@ class MCQ(w.VBox):
                  on_change: Callable[[str, str | None], None]):
         self.question = question
         text = question.text(lang)
-        self.radio = _radio([(f"{cid}) {label}", cid) for cid, label in sorted(text.choices.items())], value,
-                            text.prompt)
-        self.status = w.HTML(self._status_html(lang, value is not None))
         self._lang = lang
         self._on_change = on_change
+        self.radio = ChoiceGroup([(f"{cid}) {label}", cid) for cid, label in sorted(text.choices.items())], value,
+                                 prompt=text.prompt, number=t("question", lang, n=number),
+                                 status=self.status_text(lang, value is not None))
         self.radio.observe(self._changed, names="value")
-        super().__init__([_prompt(t("question", lang, n=number), text.prompt), self.radio, self.status],
-                         layout=w.Layout(margin="0 0 1em 0"))
+        super().__init__([self.radio], layout=w.Layout(margin="0 0 1em 0", width="100%"))
         self.add_class("sets-mcq")
         self.add_class("sets-q-" + question.id.replace(".", "-"))  # stable hook for browser tests
 
     @staticmethod
-    def _status_html(lang: str, saved: bool) -> str:
-        word = t("quiz.saved", lang) if saved else t("quiz.not_answered", lang)
-        return f'<span class="sets-status" aria-live="polite">{"✔ " if saved else ""}{html.escape(word)}</span>'
+    def status_text(lang: str, saved: bool) -> str:
+        return ("✔ " + t("quiz.saved", lang)) if saved else t("quiz.not_answered", lang)
 
     def _changed(self, change) -> None:
         self._on_change(self.question.id, change["new"])
-        self.status.value = self._status_html(self._lang, change["new"] is not None)
+        self.radio.status = self.status_text(self._lang, change["new"] is not None)
 
 
 class ModuleQuiz(w.VBox):
@@ -73,7 +84,7 @@ class ModuleQuiz(w.VBox):
         self.file = AnswerFile(module_id, folder)
         self.lang = lang
         title = title or t("quiz.title", lang, module=module_id)
-        header = [w.HTML(CHOICES_CSS + f"<h3>{html.escape(title)}</h3>"
+        header = [w.HTML(f"<h3>{html.escape(title)}</h3>"
                          f"<p>{html.escape(t('quiz.help', lang, file=self.file.path.name))}</p>")]
         if self.file.problem:
             aside = t("quiz.aside", lang, name=self.file.aside) if self.file.aside else ""
@@ -106,11 +117,10 @@ class FormativeCheck(w.VBox):
         self.item = item
         self.lang = lang
         text = item.text(lang)
-        self.radio = _radio([(c.text, i) for i, c in enumerate(text.choices)], None, text.prompt)
+        self.radio = ChoiceGroup([(c.text, i) for i, c in enumerate(text.choices)], None, prompt=text.prompt)
         self.feedback = w.HTML()
         self.radio.observe(self._changed, names="value")
-        super().__init__([w.HTML(CHOICES_CSS + f"<p><em>{html.escape(t('check.title', lang))}</em></p>"),
-                          _prompt("", text.prompt), self.radio, self.feedback],
+        super().__init__([w.HTML(f"<p><em>{html.escape(t('check.title', lang))}</em></p>"), self.radio, self.feedback],
                          layout=w.Layout(border="1px solid #c9d3e0", padding="0.5em 1em", margin="0.5em 0"))
         self.add_class("sets-check")
 
