@@ -1,7 +1,10 @@
 """Module 2.2.4 — read an ads export, compute the key indicators, propose next month's budget split.
 
-The export (ads_campagnes_mars.csv, synthetic) has one row per campaign: campagne, plateforme,
-objectif, impressions, couverture (reach), clics, depense_eur, inscriptions (sign-ups).
+The export (synthetic) has one row per campaign: campagne, plateforme, objectif, impressions,
+couverture (reach), clics, depense_eur, inscriptions (sign-ups) in the French file
+(ads_campagnes_mars.csv); campaign, platform, objective, impressions, reach, clicks, spend_eur,
+signups in its English counterpart (ads_campaigns_march_en.csv), chosen by the notebook's
+language. The indicators get column names in the same language.
 
 Indicators (computed by :func:`compute_metrics`):
 - CTR (click-through rate) = clics / impressions
@@ -24,9 +27,19 @@ import math
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
-DATASET = "course2_digital/ads_campagnes_mars.csv"
+DATASETS = {"fr": "course2_digital/ads_campagnes_mars.csv", "en": "course2_digital/ads_campaigns_march_en.csv"}
+DATASET = DATASETS["fr"]
+# Column names of the export and of the indicators, per language.
+COLUMNS = {
+    "fr": {"campaign": "campagne", "platform": "plateforme", "impressions": "impressions", "reach": "couverture",
+           "clicks": "clics", "spend": "depense_eur", "signups": "inscriptions", "ctr": "ctr_pct", "cpc": "cpc_eur",
+           "conversion": "conversion_pct", "cps": "cout_par_inscription_eur", "frequency": "repetition"},
+    "en": {"campaign": "campaign", "platform": "platform", "impressions": "impressions", "reach": "reach",
+           "clicks": "clicks", "spend": "spend_eur", "signups": "signups", "ctr": "ctr_pct", "cpc": "cpc_eur",
+           "conversion": "conversion_pct", "cps": "cost_per_signup_eur", "frequency": "frequency"},
+}
 
 LABELS = {
     "fr": {"ctr": "Taux de clics (%)", "cpc": "Coût par clic (€)", "conversion": "Taux de conversion (%)",
@@ -84,32 +97,45 @@ def _t(key: str, lang: str, **kw) -> str:
     return MSG[key]["en" if lang == "en" else "fr"].format(**kw)
 
 
-def load_export() -> pd.DataFrame:
-    """The synthetic ads export of an association recruiting volunteers (March)."""
-    return pd.read_csv(dataset_path(DATASET), encoding="utf-8")
+def load_export(lang: str = "fr") -> pd.DataFrame:
+    """The synthetic ads export of an association recruiting volunteers (March), in the notebook's language."""
+    return pd.read_csv(dataset_path(DATASETS[lang_of(lang)]), encoding="utf-8")
 
 
-def compute_metrics(df: pd.DataFrame | None = None) -> pd.DataFrame:
-    """CTR, CPC, conversion rate, cost per sign-up and frequency, one row per campaign."""
-    df = load_export() if df is None else df.copy()
-    clicks = df["clics"].where(df["clics"] > 0)
-    signups = df["inscriptions"].where(df["inscriptions"] > 0)
-    df["ctr_pct"] = (100 * df["clics"] / df["impressions"]).round(2)
-    df["cpc_eur"] = (df["depense_eur"] / clicks).round(2)
-    df["conversion_pct"] = (100 * df["inscriptions"] / clicks).round(2)
-    df["cout_par_inscription_eur"] = (df["depense_eur"] / signups).round(2).fillna(math.inf)
-    df["repetition"] = (df["impressions"] / df["couverture"]).round(2)
-    return df.set_index("campagne")
+def _frame_lang(df: pd.DataFrame | None, lang: str) -> str:
+    """The language of an export's column names (the notebook's language when there is no frame yet)."""
+    if df is None:
+        return lang_of(lang)
+    return "en" if COLUMNS["en"]["campaign"] in df.columns or COLUMNS["en"]["campaign"] == df.index.name else "fr"
+
+
+def compute_metrics(df: pd.DataFrame | None = None, lang: str = "fr") -> pd.DataFrame:
+    """CTR, CPC, conversion rate, cost per sign-up and frequency, one row per campaign (names in the export's language)."""
+    c = COLUMNS[_frame_lang(df, lang)]
+    df = load_export(lang) if df is None else df.copy()
+    clicks = df[c["clicks"]].where(df[c["clicks"]] > 0)
+    signups = df[c["signups"]].where(df[c["signups"]] > 0)
+    df[c["ctr"]] = (100 * df[c["clicks"]] / df[c["impressions"]]).round(2)
+    df[c["cpc"]] = (df[c["spend"]] / clicks).round(2)
+    df[c["conversion"]] = (100 * df[c["signups"]] / clicks).round(2)
+    df[c["cps"]] = (df[c["spend"]] / signups).round(2).fillna(math.inf)
+    df[c["frequency"]] = (df[c["impressions"]] / df[c["reach"]]).round(2)
+    return df.set_index(c["campaign"])
+
+
+def _cps(m: pd.DataFrame) -> pd.Series:
+    """The cost-per-sign-up column of a metrics table, whatever its language."""
+    return m[COLUMNS["en"]["cps"]] if COLUMNS["en"]["cps"] in m.columns else m[COLUMNS["fr"]["cps"]]
 
 
 def plot_metrics(df: pd.DataFrame | None = None, lang: str = "fr"):
     """Four bar charts (CTR, CPC, conversion, cost per sign-up), one bar per campaign."""
     import matplotlib.pyplot as plt
 
-    m = compute_metrics(df)
+    m = compute_metrics(df, lang)
     lab = LABELS["en" if lang == "en" else "fr"]
     fig, axes = plt.subplots(2, 2, figsize=(11, 7))
-    cps = m["cout_par_inscription_eur"].replace(math.inf, float("nan"))
+    cps = _cps(m).replace(math.inf, float("nan"))
     for ax, col, key in zip(axes.flat, [m["ctr_pct"], m["cpc_eur"], m["conversion_pct"], cps],
                             ["ctr", "cpc", "conversion", "cps"]):
         ax.bar(m.index, col.fillna(0), color="#2e7d32" if key in ("ctr", "conversion") else "#c62828")
@@ -129,14 +155,15 @@ def plot_metrics(df: pd.DataFrame | None = None, lang: str = "fr"):
 
 
 def best_split(budget: float, min_share: float = 0.1, max_share: float = 0.6,
-               df: pd.DataFrame | None = None) -> dict[str, float]:
+               df: pd.DataFrame | None = None, lang: str = "fr") -> dict[str, float]:
     """The split that maximises expected sign-ups under the caps (greedy on cost per sign-up)."""
-    m = compute_metrics(df)
-    order = m.sort_values("cout_par_inscription_eur").index
+    m = compute_metrics(df, lang)
+    cps = _cps(m)
+    order = cps.sort_values().index
     split = {c: 0.0 for c in m.index}
     left = budget
     for c in order:
-        if left <= 1e-9 or math.isinf(m.loc[c, "cout_par_inscription_eur"]):
+        if left <= 1e-9 or math.isinf(cps[c]):
             break
         amount = min(max_share * budget, left)
         if amount < min_share * budget:  # too small to fund: top up the previous one if possible
@@ -146,11 +173,11 @@ def best_split(budget: float, min_share: float = 0.1, max_share: float = 0.6,
     return split
 
 
-def expected_signups(split: dict[str, float], df: pd.DataFrame | None = None) -> float:
-    m = compute_metrics(df)
+def expected_signups(split: dict[str, float], df: pd.DataFrame | None = None, lang: str = "fr") -> float:
+    costs = _cps(compute_metrics(df, lang))
     total = 0.0
     for c, amount in split.items():
-        cps = m.loc[c, "cout_par_inscription_eur"]
+        cps = costs[c]
         if amount > 0 and not math.isinf(cps):
             total += amount / cps
     return total
@@ -160,7 +187,8 @@ def check_budget(split: dict[str, float], budget: float = 500, min_share: float 
                  max_share: float = 0.6, target: float = 0.85, lang: str = "fr",
                  df: pd.DataFrame | None = None, display: bool = True) -> CheckResult:
     """Evaluate a budget split {campaign: euros}; score = share of the five rules met."""
-    m = compute_metrics(df)
+    m = compute_metrics(df, lang)
+    costs = _cps(m)
     known = list(m.index)
     messages: list[str] = []
     rules: dict[str, bool] = {}
@@ -194,7 +222,7 @@ def check_budget(split: dict[str, float], budget: float = 500, min_share: float 
     else:
         messages.append(_t("max_ok", lang, m=max_share))
 
-    zero = [c for c, a in clean.items() if math.isinf(m.loc[c, "cout_par_inscription_eur"])
+    zero = [c for c, a in clean.items() if math.isinf(costs[c])
             and a > min_share * budget + 1e-9]
     rules["no_signup"] = not zero
     if zero:
@@ -202,16 +230,16 @@ def check_budget(split: dict[str, float], budget: float = 500, min_share: float 
     else:
         messages.append(_t("zero_ok", lang))
 
-    optimum = expected_signups(best_split(budget, min_share, max_share, df), df)
-    expected = expected_signups(clean, df)
+    optimum = expected_signups(best_split(budget, min_share, max_share, df, lang), df, lang)
+    expected = expected_signups(clean, df, lang)
     ratio = expected / optimum if optimum else 0.0
     rules["efficiency"] = bool(ratio >= target)
-    cheapest = ", ".join(m.sort_values("cout_par_inscription_eur").index[:2])
+    cheapest = ", ".join(costs.sort_values().index[:2])
     messages.append(_t("eff_ok" if rules["efficiency"] else "eff_bad", lang,
                        e=expected, r=ratio, o=optimum, best=cheapest))
 
     for c in known:
-        cps = m.loc[c, "cout_par_inscription_eur"]
+        cps = costs[c]
         cps_txt = "∞" if math.isinf(cps) else (f"{cps:.2f} €".replace(".", ",") if lang != "en" else f"€{cps:.2f}")
         messages.append(_t("line", lang, c=c, a=clean[c], s=clean[c] / budget if budget else 0, cps=cps_txt))
     messages.append(_t("limit", lang))
