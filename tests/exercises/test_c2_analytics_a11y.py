@@ -14,9 +14,27 @@ def test_funnel_is_monotonic_and_worst_step_found():
 
 
 def test_analytics_checker_right_and_wrong():
-    assert an.check_answers("paiement", "mobile", lang="en").ok
+    assert an.check_answers("paiement", "mobile", visits=an.load_visits("fr"), lang="en").ok
     wrong = an.check_answers("page_don", "ordinateur")
     assert not wrong.ok and wrong.score == 0
+
+
+def test_english_export_gives_the_same_funnel_in_english():
+    visits = an.load_visits("en")
+    assert {"visit_id", "device", "source", "last_step"} <= set(visits.columns)
+    table = an.funnel(visits)
+    assert list(table.columns) == ["group", "step", "visitors", "pass_rate", "lost"]
+    assert table["visitors"].tolist() == an.funnel()["visiteurs"].tolist()
+    assert an.worst_step(table) == "payment"
+    assert set(an.funnel(visits, by="device")["group"]) == {"mobile", "desktop", "tablet"}
+
+
+def test_analytics_checker_in_english():
+    right = an.check_answers("payment", "mobile", lang="en")
+    assert right.ok and right.details == {"worst": "payment", "device": "mobile"}
+    wrong = an.check_answers("donate_page", "desktop", lang="en")
+    assert not wrong.ok and wrong.score == 0
+    assert not an.check_answers("paiement", "mobile", lang="en").ok   # French names do not fit the English export
 
 
 def test_unknown_step_is_named():
@@ -46,3 +64,16 @@ def test_audit_finds_every_fault_then_passes_when_fixed():
     assert a11y.audit(fixed) == []
     assert a11y.check_page(fixed, "en").ok
     assert not a11y.check_page(page).ok
+
+
+def test_english_page_has_the_same_faults_and_the_same_fixes():
+    page = a11y.load_page("en")
+    assert "click here" in page and "cliquez" not in page
+    assert {i.rule for i in a11y.audit(page)} == {"contrast", "alt", "headings", "links", "labels"}
+    fixed = (page.replace("color:#999999", "color:#595959")
+                 .replace('<img src="workshop.jpg">', '<img src="workshop.jpg" alt="">')
+                 .replace("<h3>Next dates</h3>", "<h2>Next dates</h2>")
+                 .replace('<a href="programme.pdf">click here</a>', '<a href="programme.pdf">the workshop programme (PDF)</a>')
+                 .replace('<input type="text" name="name">', '<label for="name">Name</label><input type="text" id="name" name="name">'))
+    assert a11y.audit(fixed) == []
+    assert a11y.check_page(fixed, "en").ok and not a11y.check_page(page, "en").ok

@@ -11,14 +11,18 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
 VAGUE_LINKS = {"cliquez ici", "ici", "en savoir plus", "lire la suite", "click here", "here", "read more", "more"}
 MIN_CONTRAST = 4.5  # WCAG 2.x success criterion 1.4.3, level AA, body text
 
 
-def load_page() -> str:
-    return dataset_path("course2_digital/a11y_page_atelier.html").read_text(encoding="utf-8")
+PAGES = {"fr": "course2_digital/a11y_page_atelier.html", "en": "course2_digital/a11y_page_workshop_en.html"}
+
+
+def load_page(lang: str = "fr") -> str:
+    """The workshop sign-up page with its deliberate faults, in the notebook's language."""
+    return dataset_path(PAGES[lang_of(lang)]).read_text(encoding="utf-8")
 
 
 def _channel(c: float) -> float:
