@@ -9,6 +9,10 @@ Rules (keys of :data:`RULES`): minimisation (art. 5(1)(c)), donnees_sensibles (a
 case_pre_cochee (art. 4(11), art. 7, recital 32), consentement_distinct (specific consent, art. 7(2)),
 information (art. 13), conservation (art. 5(1)(e); CNIL reference of 3 years after the last
 contact for prospects), retrait (art. 7(3)).
+
+English notebooks audit :data:`FORM_EN`, the same form written in English with English keys
+(``fields``, ``boxes``, ``notice``…; audit keys ``special_category_data``, ``pre_ticked_box``…;
+lawful bases ``consent``, ``legitimate_interest``…): they are read into the same rules.
 """
 
 from __future__ import annotations
@@ -44,11 +48,54 @@ FORM = {
     "lien_desinscription": True,
 }
 
+FORM_EN = {
+    "organisation": "Small Steps Together association (fictitious)",
+    "purpose": "Send the association's monthly newsletter",
+    "fields": [
+        {"name": "email", "label": "E-mail address", "required": True},
+        {"name": "first_name", "label": "First name", "required": False},
+        {"name": "last_name", "label": "Last name", "required": True},
+        {"name": "date_of_birth", "label": "Date of birth", "required": True},
+        {"name": "mobile_phone", "label": "Mobile phone", "required": True},
+        {"name": "family_situation", "label": "Family situation", "required": True},
+        {"name": "health", "label": "Do you have a long-term illness or a disability?", "required": False,
+         "sensitive": True},
+    ],
+    "boxes": [
+        {"text": "I would like to receive the newsletter", "pre_ticked": True, "purposes": ["newsletter"]},
+        {"text": "I accept the terms of use and the sharing of my data with our partners",
+         "pre_ticked": False, "purposes": ["terms", "partners"]},
+    ],
+    "notice": {
+        "controller": True, "purpose": True, "legal_basis": False, "recipients": False,
+        "retention": True, "rights": False, "contact": True, "complaint_to_authority": False,
+    },
+    "retention_months": 36,
+    "retention_start": "last contact",
+    "unsubscribe_link": True,
+}
+# English keys of FORM_EN and of an English audit, and the keys the rules read.
+EN_KEYS = {"organisation": "organisme", "purpose": "finalite", "fields": "champs", "boxes": "cases",
+           "notice": "mention_information", "retention_months": "duree_conservation_mois",
+           "retention_start": "point_depart_conservation", "unsubscribe_link": "lien_desinscription",
+           "name": "nom", "label": "libelle", "required": "obligatoire", "sensitive": "sensible",
+           "text": "texte", "pre_ticked": "pre_cochee", "purposes": "objets",
+           "controller": "responsable", "legal_basis": "base_legale", "recipients": "destinataires",
+           "retention": "duree", "rights": "droits", "complaint_to_authority": "reclamation_cnil"}
+EN_RULES = {"minimisation": "minimisation", "special_category_data": "donnees_sensibles",
+            "pre_ticked_box": "case_pre_cochee", "separate_consent": "consentement_distinct",
+            "information": "information", "retention": "conservation", "withdrawal": "retrait",
+            "legal_basis": "base_legale"}
+EN_BASES = {"consent": "consentement", "contract": "contrat", "legal_obligation": "obligation_legale",
+            "vital_interests": "interets_vitaux", "public_task": "mission_interet_public",
+            "legitimate_interest": "interet_legitime"}
+
 # Data a newsletter needs: the e-mail (required); a first name may be asked, optionally.
 NEEDED = {"email"}
-OPTIONAL_OK = {"prenom"}
+OPTIONAL_OK = {"prenom", "first_name"}
 SENSITIVE_NAMES = {"sante", "handicap", "religion", "origine", "opinions_politiques", "syndicat",
-                   "orientation_sexuelle", "biometrie", "genetique"}
+                   "orientation_sexuelle", "biometrie", "genetique", "health", "disability", "origin",
+                   "political_opinions", "trade_union", "sexual_orientation", "biometrics", "genetics"}
 NOTICE_ITEMS = ["responsable", "finalite", "base_legale", "destinataires", "duree", "droits", "contact",
                 "reclamation_cnil"]
 BASES = {"consentement", "contrat", "obligation_legale", "interets_vitaux", "mission_interet_public",
@@ -137,14 +184,24 @@ AUDIT_MSG = {
 }
 
 
-def load_form() -> dict:
-    """A fresh copy of the form to audit (edit the copy, not the original)."""
-    return copy.deepcopy(FORM)
+def load_form(lang: str = "fr") -> dict:
+    """A fresh copy of the form to audit, in the notebook's language (edit the copy, not the original)."""
+    return copy.deepcopy(FORM_EN if lang_of(lang) == "en" else FORM)
+
+
+def _canonical(value):
+    """A form with English keys read into the keys the rules use (French keys pass through)."""
+    if isinstance(value, dict):
+        return {EN_KEYS.get(k, k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
 
 
 def _evaluate(form: dict, lang: str) -> dict[str, tuple[bool, str]]:
     """{rule: (compliant, explanation)} for a form."""
     L = lang_of(lang)
+    form = _canonical(form)
     out: dict[str, tuple[bool, str]] = {}
     fields = form.get("champs", [])
     extra = [f.get("libelle", f.get("nom")) for f in fields
@@ -180,7 +237,7 @@ def _evaluate(form: dict, lang: str) -> dict[str, tuple[bool, str]]:
 
 def show_form(form: dict | None = None, lang: str = "fr") -> None:
     """Print the form in a readable way."""
-    form = FORM if form is None else form
+    form = _canonical(load_form(lang) if form is None else form)
     en = lang == "en"
     print(("Organisation: " if en else "Organisme : ") + form["organisme"])
     print(("Purpose: " if en else "Finalité : ") + form["finalite"])
@@ -207,7 +264,8 @@ def show_form(form: dict | None = None, lang: str = "fr") -> None:
 def check_audit(answers: dict, lang: str = "fr", form: dict | None = None, display: bool = True) -> CheckResult:
     """Compare the learner's audit ({rule: True if compliant}, plus 'base_legale') with the facts."""
     L = lang_of(lang)
-    facts = _evaluate(FORM if form is None else form, lang)
+    facts = _evaluate(load_form(lang) if form is None else form, lang)
+    answers = {EN_RULES.get(k, k): v for k, v in answers.items()}
     messages, right = [], 0
     for rule in RULES:
         title = TEXT[rule]["title"][L]
@@ -223,14 +281,16 @@ def check_audit(answers: dict, lang: str = "fr", form: dict | None = None, displ
         else:
             said = AUDIT_MSG["conforme" if given else "non_conforme"][L]
             messages.append(AUDIT_MSG["wrong"][L].format(r=title, a=said, v=verdict, why=why))
-    basis = str(answers.get("base_legale", "")).strip().lower()
+    given_basis = str(answers.get("base_legale", "")).strip().lower()
+    basis = EN_BASES.get(given_basis, given_basis)
     if basis == "consentement":
         right += 1
         messages.append(AUDIT_MSG["basis_ok"][L])
     elif basis in BASES:
-        messages.append(AUDIT_MSG["basis_bad"][L].format(b=basis))
+        messages.append(AUDIT_MSG["basis_bad"][L].format(b=given_basis))
     else:
-        messages.append(AUDIT_MSG["basis_unknown"][L].format(b=basis, ok=", ".join(sorted(BASES))))
+        choices = sorted(EN_BASES) if L == "en" else sorted(BASES)
+        messages.append(AUDIT_MSG["basis_unknown"][L].format(b=given_basis, ok=", ".join(choices)))
     total = len(RULES) + 1
     result = CheckResult(ok=right == total, score=right / total, messages=messages,
                          details={"facts": {r: facts[r][0] for r in RULES}, "right": right})
