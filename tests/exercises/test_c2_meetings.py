@@ -39,3 +39,19 @@ def test_ics_invitation_is_valid_and_in_paris_time(tmp_path):
     assert start.hour == 11 and str(start.tzinfo) == "Europe/Paris"
     assert (end - start).total_seconds() == 3600
     assert len(event.get("attendee")) == 5
+
+
+def test_english_team_files_describe_the_same_week_in_english():
+    fr, en = mt.load_team("fr"), mt.load_team("en")
+    assert list(fr) == list(en)
+    for name in fr:
+        assert fr[name].days_off == en[name].days_off and fr[name].start == en[name].start
+        assert [b[:2] for b in fr[name].busy] == [b[:2] for b in en[name].busy]
+    assert en["Amina"].role == "coordinator" and en["Amina"].busy[0][2] == "steering committee"
+
+
+def test_english_messages_give_english_reasons():
+    res = mt.check_slot("2025-03-17 10:00", 60, lang="en", display=False)
+    text = " ".join(res.messages)
+    assert not res.ok and "(steering committee)" in text and "comité" not in text
+    assert mt.check_slot("2025-03-20 11:00", 60, lang="en", display=False).ok

@@ -4,6 +4,9 @@ The team (team_equipe.csv) and its busy times (team_agenda.csv) are synthetic: a
 régie de quartier, week of 17 March 2025. A slot is valid when it falls on a day every
 attendee works, inside every attendee's working hours, outside the team's lunch break and
 outside everyone's busy times. An empty calendar on a day off is not availability.
+
+English notebooks read the same team and week from team_en.csv and team_agenda_en.csv
+(English column names, roles, days and reasons for being busy).
 """
 
 from __future__ import annotations
@@ -15,13 +18,21 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
 TZ = ZoneInfo("Europe/Paris")
 WEEK_START = date(2025, 3, 17)
 LUNCH = (time(12, 0), time(13, 30))
 DAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+FILES = {"fr": ("course2_digital/team_equipe.csv", "course2_digital/team_agenda.csv"),
+         "en": ("course2_digital/team_en.csv", "course2_digital/team_agenda_en.csv")}
+# Column names of the team and agenda files, per language.
+COLUMNS = {"fr": {"person": "personne", "role": "role", "email": "courriel", "day_start": "debut_journee",
+                  "day_end": "fin_journee", "days_off": "jours_non_travailles", "start": "debut", "end": "fin",
+                  "reason": "motif"},
+           "en": {"person": "person", "role": "role", "email": "email", "day_start": "day_start",
+                  "day_end": "day_end", "days_off": "days_off", "start": "start", "end": "end", "reason": "reason"}}
 
 
 @dataclass
@@ -39,19 +50,22 @@ def _hm(text: str) -> time:
     return time.fromisoformat(text.strip())
 
 
-def load_team() -> dict[str, Member]:
-    """The team with working hours, days off and busy times, keyed by first name."""
+def load_team(lang: str = "fr") -> dict[str, Member]:
+    """The team with working hours, days off and busy times, keyed by first name (roles and reasons in `lang`)."""
+    L = lang_of(lang)
+    c, days = COLUMNS[L], (DAYS_EN if L == "en" else DAYS_FR)
+    team_file, agenda_file = FILES[L]
     team: dict[str, Member] = {}
-    with open(dataset_path("course2_digital/team_equipe.csv"), encoding="utf-8", newline="") as fh:
+    with open(dataset_path(team_file), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            off = {DAYS_FR.index(d.strip()) for d in row["jours_non_travailles"].split(";") if d.strip()}
-            team[row["personne"]] = Member(row["personne"], row["role"], row["courriel"],
-                                           _hm(row["debut_journee"]), _hm(row["fin_journee"]), off, [])
-    with open(dataset_path("course2_digital/team_agenda.csv"), encoding="utf-8", newline="") as fh:
+            off = {days.index(d.strip()) for d in row[c["days_off"]].split(";") if d.strip()}
+            team[row[c["person"]]] = Member(row[c["person"]], row[c["role"]], row[c["email"]],
+                                            _hm(row[c["day_start"]]), _hm(row[c["day_end"]]), off, [])
+    with open(dataset_path(agenda_file), encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             day = date.fromisoformat(row["date"])
-            team[row["personne"]].busy.append((datetime.combine(day, _hm(row["debut"])),
-                                               datetime.combine(day, _hm(row["fin"])), row["motif"]))
+            team[row[c["person"]]].busy.append((datetime.combine(day, _hm(row[c["start"]])),
+                                                datetime.combine(day, _hm(row[c["end"]])), row[c["reason"]]))
     return team
 
 
@@ -100,7 +114,7 @@ def check_slot(start: str | datetime, duration_min: int = 60, lang: str = "fr", 
         result = CheckResult(False, 0.0, ["Write the start as 'YYYY-MM-DD HH:MM'." if en else
                                           "Écrivez le début sous la forme « AAAA-MM-JJ HH:MM »."])
         return show(result) if display else result
-    team = load_team()
+    team = load_team(lang)
     found = problems(when, duration_min, team, lang)
     if not found and not (WEEK_START <= when.date() < WEEK_START + timedelta(days=7)):
         found = ["Choose a slot in the week of 17 March 2025 (the calendars cover only that week)." if en else
@@ -171,7 +185,7 @@ def plot_week(lang: str = "fr"):
     import matplotlib.pyplot as plt
 
     en = lang == "en"
-    team = load_team()
+    team = load_team(lang)
     names = list(team)
     fig, axes = plt.subplots(1, 5, figsize=(11, 3.2), sharey=True)
     for d, ax in enumerate(axes):
