@@ -32,6 +32,7 @@ bench: install
 	$(BIN)/python bench/bench_grading.py
 	$(BIN)/python bench/bench_exercises.py
 	$(BIN)/python bench/bench_service.py
+	$(BIN)/python bench/bench_load.py
 
 validate: install
 	$(BIN)/sets validate

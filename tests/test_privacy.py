@@ -78,11 +78,16 @@ def seed_learner(base: Path, store: Store, name: str, secret: str) -> list[Path]
 
     certs = base / "certificates"
     certs.mkdir(exist_ok=True)
-    cert = certs / f"{name}-course3.json"
-    cert.write_text(json.dumps({"credentialSubject": {"name": name}, "name": "SETS course 3"}))
+    cert = certs / f"{name}-course3.json"  # as certificates.issue writes them (Open Badges 3.0 subject)
+    cert.write_text(json.dumps({"credentialSubject": {"type": ["AchievementSubject"], "identifier": [
+        {"type": "IdentityObject", "identityType": "name", "hashed": False, "identityHash": name}]}}))
+    jwt = cert.with_suffix(".jwt")
+    jwt.write_text("eyJhbGciOiJFZERTQSJ9.e30.sig-" + name)
     pdf = cert.with_suffix(".pdf")
     pdf.write_bytes(b"%PDF-1.4 certificate of " + name.encode())
-    files += [cert, pdf]
+    old = certs / f"{name}-course1.json"  # the first version's format
+    old.write_text(json.dumps({"credentialSubject": {"name": name}}))
+    files += [cert, jwt, pdf, old]
     return files
 
 

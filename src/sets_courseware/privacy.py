@@ -480,10 +480,22 @@ class ExchangePlace:
 
 
 class CertificatesPlace:
+    """Issued certificates: <stem>.json (the readable credential) with its .jwt and .pdf."""
+
     name = "certificates"
 
     def __init__(self, folder: Path | None):
         self.folder = folder
+
+    @staticmethod
+    def _owner(credential: dict) -> str | None:
+        subject = credential.get("credentialSubject") or {}
+        if subject.get("name"):  # certificates of the first version
+            return subject["name"]
+        for ident in subject.get("identifier") or []:  # Open Badges 3.0 IdentityObject, unhashed name
+            if ident.get("identityType") == "name" and not ident.get("hashed"):
+                return ident.get("identityHash")
+        return None
 
     def _files(self, learner: str) -> list[Path]:
         if self.folder is None or not self.folder.is_dir():
@@ -491,17 +503,17 @@ class CertificatesPlace:
         out = []
         for js in sorted(self.folder.glob("*-course*.json")):
             try:  # file stems are sanitised names that two learners can share: the credential says whose it is
-                if json.loads(js.read_text(encoding="utf-8"))["credentialSubject"]["name"] != learner:
+                if self._owner(json.loads(js.read_text(encoding="utf-8"))) != learner:
                     continue
-            except (OSError, ValueError, KeyError, TypeError):
+            except (OSError, ValueError, AttributeError, TypeError):
                 continue
-            out += [p for p in (js, js.with_suffix(".pdf")) if p.is_file()]
+            out += [p for p in (js, js.with_suffix(".jwt"), js.with_suffix(".pdf")) if p.is_file()]
         return out
 
     def find(self, learner: str) -> list[Item]:
-        return [Item(self.name, f"certificates/{p.name}", str(p),
-                     "certificate of completion (signed credential)" if p.suffix == ".json" else "certificate (PDF)",
-                     path=p) for p in self._files(learner)]
+        what = {".json": "certificate of completion (credential)", ".jwt": "certificate (signed credential, VC-JWT)",
+                ".pdf": "certificate (PDF)"}
+        return [Item(self.name, f"certificates/{p.name}", str(p), what[p.suffix], path=p) for p in self._files(learner)]
 
     def erase(self, learner: str, receipt: Receipt) -> None:
         for p in self._files(learner):
