@@ -208,21 +208,21 @@ class AnswersPlace:
     def __init__(self, folders: list[Path]):
         self.folders = folders
 
-    def _files(self) -> list[tuple[Path, Path]]:
+    def _files(self) -> list[tuple[int, Path, Path]]:
         found = []
-        for folder in self.folders:
+        for i, folder in enumerate(self.folders):
             for p in _regular_files(folder):
                 if p.name.startswith("sets-answers-") and (p.name.endswith(".json") or ".json.broken-" in p.name):
-                    found.append((folder, p))
+                    found.append((i, folder, p))
         return found
 
     def find(self, learner: str) -> list[Item]:
         return [Item(self.name, f"answers/{i}/{p.relative_to(folder)}", str(p),
                      "answers of a module quiz, saved beside its notebook", path=p)
-                for i, (folder, p) in enumerate(self._files())]
+                for i, folder, p in self._files()]
 
     def erase(self, learner: str, receipt: Receipt) -> None:
-        for _, p in self._files():
+        for _, _, p in self._files():
             p.unlink(missing_ok=True)
             receipt.add(self.name, "answers file of a module quiz", str(p))
 
