@@ -3,7 +3,9 @@
 A fictitious social-action association receives requests (forms, e-mails, text messages,
 notes taken at the front desk). A small text classifier (TF-IDF + logistic regression,
 scikit-learn, trained in well under a second) sorts them into "urgent" / "non urgent".
-The data are SYNTHETIC (course3_ai/triage_demandes.csv, written for the course).
+The data are SYNTHETIC (course3_ai/triage_demandes.csv, written for the course); English
+notebooks use their English counterpart (triage_requests_en.csv: same requests and labels,
+English column names), read into the same columns.
 
 The model is right most of the time, yet it is *confidently* wrong on some requests: urgent
 situations told in an understated, polite way ("rien de pressé…"), or non-urgent requests
@@ -28,6 +30,12 @@ import pandas as pd
 from .common import CheckResult, dataset_path, show, lang_of
 
 DATA = "course3_ai/triage_demandes.csv"
+DATA_EN = "course3_ai/triage_requests_en.csv"
+# The English file's columns and values, read into the columns and values of the French one.
+_EN_COLUMNS = {"channel": "canal", "urgency": "urgence", "category": "categorie", "phrasing": "formulation"}
+_EN_VALUES = {"urgence": {"urgent": "urgent", "not urgent": "non urgent"},
+              "formulation": {"standard": "standard", "simplified spelling": "écrit simplifié",
+                              "understated": "indirecte", "alarmist": "alarmiste"}}
 LABEL = "urgence"
 URGENT = "urgent"
 NON_URGENT = "non urgent"
@@ -118,7 +126,8 @@ _TXT = {
 }
 
 
-# English glosses of the messages the model gets wrong on the test split (shown to English-speaking learners)
+# English glosses of the French messages the model gets wrong on the test split (shown when French data are
+# read with English labels)
 GLOSS_EN = {
     "Au secours, je ne trouve plus mon reçu fiscal et les impôts c'est dans deux mois ! Pouvez-vous m'aider aujourd'hui ?":
         "Help, I can't find my tax receipt and the tax return is due in two months! Can you help me today?",
@@ -160,9 +169,14 @@ def _pct(x: float, lang: str) -> str:
     return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f} %"
 
 
-def load_requests() -> pd.DataFrame:
-    """The synthetic requests: id, canal, message, urgence, categorie, formulation."""
-    return pd.read_csv(dataset_path(DATA), comment="#")
+def load_requests(lang: str = "fr") -> pd.DataFrame:
+    """The synthetic requests in the notebook's language: id, canal, message, urgence, categorie, formulation."""
+    if lang_of(lang) == "fr":
+        return pd.read_csv(dataset_path(DATA), comment="#")
+    df = pd.read_csv(dataset_path(DATA_EN), comment="#").rename(columns=_EN_COLUMNS)
+    for column, values in _EN_VALUES.items():
+        df[column] = df[column].map(values)
+    return df
 
 
 @dataclass
@@ -172,19 +186,20 @@ class Triage:
     model: object
     test: pd.DataFrame          # message, urgence, formulation, proba_urgent, prediction, confiance, erreur
     n_train: int
+    lang: str = "fr"            # language of the messages
 
     @property
     def accuracy(self) -> float:
         return float(1 - self.test["erreur"].mean())
 
 
-def train(df: pd.DataFrame | None = None) -> Triage:
-    """TF-IDF on words and word pairs + logistic regression, trained on 60 % of the requests."""
+def train(df: pd.DataFrame | None = None, lang: str = "fr") -> Triage:
+    """TF-IDF on words and word pairs + logistic regression, trained on 60 % of the requests (of `lang`)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
-    df = df if df is not None else load_requests()
+    df = df if df is not None else load_requests(lang)
     strata = df[LABEL] + "|" + df["formulation"]
     train_df, test_df = train_test_split(df, test_size=TEST_SIZE, random_state=SEED, stratify=strata)
     model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
@@ -196,7 +211,7 @@ def train(df: pd.DataFrame | None = None) -> Triage:
     test["prediction"] = np.where(proba >= 0.5, URGENT, NON_URGENT)
     test["confiance"] = np.maximum(proba, 1 - proba)
     test["erreur"] = test["prediction"] != test[LABEL]
-    return Triage(model, test, len(train_df))
+    return Triage(model, test, len(train_df), lang_of(lang))
 
 
 def outcome(triage: Triage, threshold: float) -> dict:
@@ -259,7 +274,7 @@ def confident_errors(triage: Triage, n: int = 5, lang: str = "fr") -> pd.DataFra
         tx["conf"]: (err["confiance"] * 100).round(0).astype(int).astype(str) + " %",
         tx["form"]: err["formulation"].map(tx["forms"]),
     }).reset_index(drop=True)
-    if lang == "en":
+    if lang == "en" and triage.lang == "fr":
         table.insert(1, "English gloss", [GLOSS_EN.get(m, "—") for m in err["message"]])
     return table
 
@@ -308,7 +323,7 @@ def check_threshold(threshold, max_review_share: float = 0.30, max_missed_urgent
         return show(CheckResult(False, 0.0, [tx["bad_value"].format(v=threshold)], {"threshold": None}))
     if value > 1:
         return show(CheckResult(False, 0.0, [tx["bad_value"].format(v=threshold)], {"threshold": value}))
-    triage = triage or train()
+    triage = triage or train(lang=lang)
     res = outcome(triage, value)
     msgs = [tx["situation"].format(t=_num(value, lang), n_review=res["n_review"], n=res["n"],
                                    share=_pct(res["review_share"], lang), errors=res["auto_errors"], missed=res["missed_urgent"])]
