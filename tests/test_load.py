@@ -59,8 +59,9 @@ def _load(db_url: str, tmp_path: Path):
           latency_row("submit", run.submit_ms))
     assert run.retried == {}, run.retried  # nothing failed, nothing needed a retry
     assert_clean(db_url, run, 20 * len(LEARNERS))
-    # A regression guard, not the target: the ratio to the baseline is measured by bench/bench_load.py.
-    assert percentile(run.save_ms, 95) < 250
+    # A guard against pathologies (a lock polled by sleeping, a request stuck behind a slow one), loose
+    # enough for a CI machine running other tests at once; the latency target is bench/bench_load.py's.
+    assert percentile(run.save_ms, 95) < 1000
 
 
 @pytest.mark.e2e
