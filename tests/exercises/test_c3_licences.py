@@ -58,3 +58,23 @@ def test_check_cases_right_and_wrong():
     assert not partial.ok and partial.score == 0.4
     assert "conseil juridique" in partial.messages[-1]
     assert L.check_cases(None).score == 0
+
+
+def test_english_table_names_and_codes_are_english():
+    import re
+    table = L.licence_table("en")
+    assert list(table.columns)[:2] == ["code", "name"]
+    assert {"open-weights-restricted", "all-rights-reserved", "ai-image"} <= set(table["code"])
+    assert not table["name"].str.contains(r"dédicace|droits|Partage|Pas d'|générée", regex=True).any()
+    assert set(L.verdict_matrix("en").index) == set(table["code"])
+    french_words = re.compile(r"poids|droits|image-ia")
+    assert not any(french_words.search(c) for c in L.verdict_matrix("en").index)
+
+
+def test_english_codes_are_accepted_and_shown():
+    a = L.assess("all-rights-reserved", "newsletter", lang="en", display=False)
+    assert a.licence == "tous-droits-reserves" and a.verdict == L.NOT_ALLOWED
+    assert str(a).startswith("all-rights-reserved / newsletter") and "all-rights-reserved" in a._repr_html_()
+    assert L.assess("tous-droits-reserves", "newsletter", lang="fr", display=False).verdict == L.NOT_ALLOWED
+    unknown = L.assess("xyz", "newsletter", lang="en", display=False)
+    assert "open-weights-restricted" in unknown.reason and "poids" not in unknown.reason

@@ -39,6 +39,14 @@ MODIFYING = {"affiche_modifiee", "republier_modifie"}
 MONEY = {"formation_payante", "collecte_dons"}
 SHORT_NAMES = {"CC0-1.0": "CC0 1.0", "CC-BY-4.0": "CC BY 4.0", "CC-BY-SA-4.0": "CC BY-SA 4.0",
                "CC-BY-NC-4.0": "CC BY-NC 4.0", "CC-BY-ND-4.0": "CC BY-ND 4.0"}
+# Codes of the table that are French words: English notebooks show (and accept) these instead.
+CODES_EN = {"poids-ouverts-restreint": "open-weights-restricted", "tous-droits-reserves": "all-rights-reserved",
+            "image-ia": "ai-image"}
+
+
+def display_code(code: str, lang: str = "fr") -> str:
+    """A licence code as the notebook's language shows it."""
+    return CODES_EN.get(code, code) if lang_of(lang) == "en" else code
 
 _VERDICT_LABEL = {
     "fr": {ALLOWED: "autorisé", CONDITIONS: "autorisé sous conditions", GREY: "zone grise : demandez l'accord",
@@ -227,7 +235,7 @@ def _find_licence(licence: str) -> str | None:
                "llama3": "poids-ouverts-restreint", "toutdroitsreserves": "tous-droits-reserves",
                "allrightsreserved": "tous-droits-reserves", "imageia": "image-ia", "aigenerated": "image-ia"}
     for code in licence_codes():
-        if _norm(code) == key:
+        if _norm(code) == key or _norm(CODES_EN.get(code, code)) == key:
             return code
     return aliases.get(key)
 
@@ -259,7 +267,7 @@ class Assessment:
         colour = _COLOUR[self.verdict]
         lang = lang_of(self.lang)
         use = _USE_LABEL[lang].get(self.use, self.use or "")
-        head = f"{html.escape(self.licence or '?')} — {html.escape(use)}"
+        head = f"{html.escape(display_code(self.licence, lang) if self.licence else '?')} — {html.escape(use)}"
         conds = "".join(f"<li>{html.escape(c)}</li>" for c in self.conditions)
         title = {ALLOWED: ("À noter :", "Note:"), GREY: ("Dans tous les cas :", "In any case:")}.get(
             self.verdict, ("Conditions :", "Conditions:"))[0 if lang == "fr" else 1]
@@ -270,7 +278,8 @@ class Assessment:
                 + f'<p><em>{html.escape(DISCLAIMER[lang])}</em></p></div>')
 
     def __str__(self) -> str:
-        lines = [f"{self.licence} / {self.use}: {self.label}", self.reason] + [f"- {c}" for c in self.conditions]
+        code = display_code(self.licence, self.lang) if self.licence else "?"
+        lines = [f"{code} / {self.use}: {self.label}", self.reason] + [f"- {c}" for c in self.conditions]
         return "\n".join(lines)
 
 
@@ -321,12 +330,13 @@ def assess(licence: str, use: str, lang: str = "fr", display: bool = True) -> As
     lang = lang_of(lang)
     code, use_code = _find_licence(licence), _find_use(use)
     if code is None or use_code is None:
-        msg = (_R[lang]["unknown_lic"].format(v=licence, codes=", ".join(licence_codes())) if code is None else
+        msg = (_R[lang]["unknown_lic"].format(v=licence, codes=", ".join(display_code(c, lang) for c in licence_codes()))
+               if code is None else
                _R[lang]["unknown_use"].format(v=use, uses=", ".join(USES if lang == "fr" else
                                                                     USES_EN)))
         result = Assessment(code, use_code, UNKNOWN, [], msg, lang)
     else:
-        name = SHORT_NAMES.get(code, code)
+        name = SHORT_NAMES.get(code, display_code(code, lang))
         verdict, conds, reason = _rules(code, name, use_code, lang)
         result = Assessment(code, use_code, verdict, conds, reason, lang)
     if display:
@@ -345,7 +355,7 @@ def licence_table(lang: str = "fr") -> pd.DataFrame:
              "exemple"] if lang == "fr" else
             ["code", "name", "attribution", "share-alike", "non-commercial only", "no modification", "example"])
     out = pd.DataFrame({
-        cols[0]: df["code"], cols[1]: df["nom"],
+        cols[0]: df["code"].map(lambda c: display_code(c, lang)), cols[1]: df["nom"] if lang == "fr" else df["name_en"],
         cols[2]: df["attribution"].map(yes), cols[3]: df["partage_identique"].map(yes),
         cols[4]: df["non_commercial"].map(yes), cols[5]: df["pas_de_modification"].map(yes),
         cols[6]: df["exemple_fr"] if lang == "fr" else df["exemple_en"],
@@ -363,7 +373,7 @@ def verdict_matrix(lang: str = "fr") -> pd.DataFrame:
               "collecte_dons": "donation appeal", "republier_modifie": "republish modified"})
     rows = {}
     for code in licence_codes():
-        rows[code] = {short[u]: assess(code, u, lang, display=False).label for u in USES}
+        rows[display_code(code, lang)] = {short[u]: assess(code, u, lang, display=False).label for u in USES}
     return pd.DataFrame(rows).T
 
 
