@@ -44,3 +44,35 @@ def test_check_cases_missing_and_unknown():
     assert not result.ok and result.score == 0
     assert any("pas encore" in m for m in result.messages)
     assert any("n'est pas une forme" in m for m in result.messages)
+
+
+def test_english_grid_has_english_columns_and_codes():
+    from sets_courseware.exercises import c1_legal_forms as forms_module
+    grid = forms_module.forms("en")
+    assert {"code", "form", "reference_text", "profit_sharing", "governance", "membership", "creation"} <= set(grid.columns)
+    assert {"endowment_fund", "public_utility_foundation"} <= set(grid["code"])
+    assert set(grid["profit_sharing"]) == {"none", "limited"}
+    assert not grid["creation"].str.contains("déclaration|immatriculation").any()
+
+
+def test_english_criteria_give_the_same_ranking_as_french_ones():
+    from sets_courseware.exercises import c1_legal_forms as forms_module
+    fr = forms_module.recommend({"partage_benefices": "aucun", "gouvernance": "un_membre_une_voix",
+                                 "dons_defiscalises": True, "collectif_de_membres": True}, lang="fr", top=0)
+    en = forms_module.recommend({"profit_sharing": "none", "governance": "one_member_one_vote",
+                                 "tax_deductible_gifts": True, "membership": True}, lang="en", top=0)
+    assert list(fr["score"]) == list(en["score"])
+    assert list(en["code"])[0] == "association" and "watch points" in en.columns
+    import pytest
+    with pytest.raises(ValueError, match="profit_sharing"):
+        forms_module.recommend({"profit": "none"}, lang="en")
+
+
+def test_english_cases_right_and_wrong():
+    from sets_courseware.exercises import c1_legal_forms as forms_module
+    right = forms_module.check_cases({"case1": "scop", "case2": "scic", "case3": "endowment_fund"}, lang="en",
+                                     display=False)
+    assert right.ok and right.messages[0].startswith("case1: correct")
+    wrong = forms_module.check_cases({"case1": "association", "case2": "scic", "case3": "public_utility_foundation"},
+                                     lang="en", display=False)
+    assert not wrong.ok and wrong.details["correct"] == 1

@@ -6,6 +6,11 @@ criteria and explains the ranking criterion by criterion. The attributes of each
 in ``course1_ess/legal_formes.csv`` (a simplified teaching grid: a real choice also needs
 a lawyer's or a support network's advice). ``check_cases`` gives feedback on the learner's
 answers to three short project cases.
+
+The forms are French legal forms (that is the point of the module), but English notebooks
+use English criteria and values (``profit_sharing``: ``"none"``/``"limited"``/``"free"``,
+``governance``: ``"one_member_one_vote"``…), English column names for the grid and English
+case keys (``case1``…); they are read into the same rules.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import unicodedata
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
 CRITERIA = {
     "partage_benefices": ("aucun", "limite", "libre"),
@@ -34,6 +39,31 @@ CRITERION_LABELS = {
     "collectif_de_membres": ("collectif de membres", "a membership"),
 }
 
+CRITERIA_EN = {"profit_sharing": "partage_benefices", "governance": "gouvernance",
+               "tax_deductible_gifts": "dons_defiscalises", "investor_capital": "capital_investisseurs",
+               "employee_ownership": "propriete_salaries", "membership": "collectif_de_membres"}
+VALUES_EN = {"none": "aucun", "limited": "limite", "free": "libre", "one_member_one_vote": "un_membre_une_voix",
+             "employees": "salaries", "multi_stakeholder": "multi_parties", "founders": "fondateurs",
+             "independent_board": "conseil_independant", "shareholders": "actionnaires"}
+_GRID_VALUES_EN = {"oui": "yes", "non": "no", "partielle": "partial", "possible": "possible",
+                   **{v: k for k, v in VALUES_EN.items()}}
+CREATION_EN = {
+    "déclaration en préfecture": "declaration at the prefecture (the State's local office)",
+    "immatriculation au RCS": "registration in the trade and companies register (RCS)",
+    "déclaration en préfecture (dotation initiale d'au moins 15 000 €)":
+        "declaration at the prefecture (initial endowment of at least €15,000)",
+    "décret en Conseil d'État": "decree after the opinion of the Conseil d'État (France's highest administrative court)",
+    "immatriculation au RCS puis demande d'agrément": "registration in the RCS, then an application for the approval",
+}
+
+CODES_EN = {"fonds_dotation": "endowment_fund", "fondation_rup": "public_utility_foundation"}
+
+
+def display_code(code: str, lang: str = "fr") -> str:
+    """A form's code as the notebook's language shows it (two codes are French words)."""
+    return CODES_EN.get(code, code) if lang_of(lang) == "en" else code
+
+
 FORM_NAMES_EN = {
     "association": "Association (1901 Act)",
     "scop": "Worker cooperative (SCOP)",
@@ -44,8 +74,23 @@ FORM_NAMES_EN = {
 }
 
 
-def forms() -> pd.DataFrame:
+def _grid() -> pd.DataFrame:
     return pd.read_csv(dataset_path("course1_ess/legal_formes.csv"))
+
+
+def forms(lang: str = "fr") -> pd.DataFrame:
+    """The grid of forms; in English, English column names and values (the reference texts stay French law)."""
+    df = _grid()
+    if lang_of(lang) == "fr":
+        return df
+    en = df.rename(columns={"forme": "form", "texte_de_reference": "reference_text",
+                            **{fr: en for en, fr in CRITERIA_EN.items()}})
+    en["form"] = df["code"].map(FORM_NAMES_EN)
+    en["code"] = df["code"].map(lambda c: display_code(c, lang))
+    for column in CRITERIA_EN:
+        en[column] = en[column].map(lambda v: _GRID_VALUES_EN.get(v, v))
+    en["creation"] = df["creation"].map(lambda v: CREATION_EN.get(v, v))
+    return en
 
 
 def _match(criterion: str, wanted, offered: str) -> tuple[int, str]:
@@ -77,13 +122,14 @@ def _match(criterion: str, wanted, offered: str) -> tuple[int, str]:
 
 
 def recommend(criteria: dict, lang: str = "fr", top: int = 3) -> pd.DataFrame:
-    """Rank the forms for a project. criteria keys: see CRITERIA; missing keys are ignored."""
+    """Rank the forms for a project. criteria keys: see CRITERIA (or CRITERIA_EN); missing keys are ignored."""
+    criteria = {CRITERIA_EN.get(k, k): (VALUES_EN.get(v, v) if isinstance(v, str) else v) for k, v in criteria.items()}
     unknown = [k for k in criteria if k not in CRITERIA]
-    if unknown:
-        raise ValueError(f"unknown criteria {unknown}; expected some of {list(CRITERIA)}")
     fr = lang == "fr"
+    if unknown:
+        raise ValueError(f"unknown criteria {unknown}; expected some of {list(CRITERIA if fr else CRITERIA_EN)}")
     rows = []
-    for _, form in forms().iterrows():
+    for _, form in _grid().iterrows():
         score, reasons = 0, []
         for criterion, wanted in criteria.items():
             points, why = _match(criterion, wanted, form[criterion])
@@ -98,10 +144,11 @@ def recommend(criteria: dict, lang: str = "fr", top: int = 3) -> pd.DataFrame:
                 reasons.append(f"{label} : non adapté" if fr else f"{label}: does not fit")
         maximum = 2 * len(criteria) or 1
         name = form["forme"] if fr else FORM_NAMES_EN.get(form["code"], form["forme"])
-        rows.append({"code": form["code"], ("forme" if fr else "form"): name,
+        rows.append({"code": display_code(form["code"], lang), ("forme" if fr else "form"): name,
                      "score": round(score / maximum, 2),
                      ("points de vigilance" if fr else "watch points"): "; ".join(reasons) or ("aucun" if fr else "none"),
-                     ("création" if fr else "set-up"): form["creation"]})
+                     ("création" if fr else "set-up"): form["creation"] if fr else CREATION_EN.get(form["creation"],
+                                                                                               form["creation"])})
     table = pd.DataFrame(rows).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
     return table.head(top) if top else table
 
@@ -161,7 +208,8 @@ _CODES = {"association": "association", "asso": "association", "scop": "scop", "
           "fonds de dotation": "fonds_dotation", "fonds_dotation": "fonds_dotation", "endowment fund": "fonds_dotation",
           "fondation": "fondation_rup", "fondation_rup": "fondation_rup", "frup": "fondation_rup",
           "foundation": "fondation_rup", "sas_esus": "sas_esus", "sas esus": "sas_esus", "sas": "sas_esus",
-          "esus": "sas_esus"}
+          "esus": "sas_esus", "endowment_fund": "fonds_dotation", "public_utility_foundation": "fondation_rup",
+          "public utility foundation": "fondation_rup", "endowment": "fonds_dotation"}
 
 
 def _code(value) -> str:
@@ -171,33 +219,36 @@ def _code(value) -> str:
 
 def show_cases(lang: str = "fr") -> None:
     for key, case in CASES.items():
-        print(f"{key} — {case[lang if lang in ('fr', 'en') else 'fr']}\n")
+        label = key if lang != "en" else key.replace("cas", "case")
+        print(f"{label} — {case[lang if lang in ('fr', 'en') else 'fr']}\n")
 
 
 def check_cases(answers: dict, lang: str = "fr", display: bool = True) -> CheckResult:
-    """answers = {"cas1": "scop", "cas2": ..., "cas3": ...}; codes as in legal_formes.csv."""
+    """answers = {"cas1": "scop", "cas2": ..., "cas3": ...} (or "case1"…); codes as in the grid of the notebook's language."""
     fr = lang == "fr"
     messages, good = [], 0
+    answers = {str(k).replace("case", "cas"): v for k, v in answers.items()}
     for key, case in CASES.items():
+        prefix = f"{key} : " if fr else f"{key.replace('cas', 'case')}: "
         given = answers.get(key)
         why = case["why"][0 if fr else 1]
         if given is None or str(given).strip() == "":
-            messages.append(f"{key} : " + ("pas encore de réponse." if fr else "no answer yet."))
+            messages.append(prefix + ("pas encore de réponse." if fr else "no answer yet."))
             continue
         code = _code(given)
         if code == case["answer"]:
             good += 1
-            messages.append(f"{key} : " + ("juste. " if fr else "correct. ") + why)
+            messages.append(prefix + ("juste. " if fr else "correct. ") + why)
             continue
         ranking = recommend(case["criteria"], lang=lang, top=0)
-        row = ranking[ranking.code == code]
+        row = ranking[ranking.code == display_code(code, lang)]
         if row.empty:
-            messages.append(f"{key} : « {given} » " + ("n'est pas une forme de la grille (association, scop, scic, "
-                            "fonds_dotation, fondation_rup, sas_esus)." if fr else "is not a form of the grid "
-                            "(association, scop, scic, fonds_dotation, fondation_rup, sas_esus)."))
+            messages.append(prefix + (f"« {given} » n'est pas une forme de la grille (association, scop, scic, "
+                            "fonds_dotation, fondation_rup, sas_esus)." if fr else f"'{given}' is not a form of the "
+                            "grid (association, scop, scic, endowment_fund, public_utility_foundation, sas_esus)."))
         else:
             watch = row.iloc[0, 3]
-            messages.append(f"{key} : " + ("pas la meilleure option. Pour ce projet, " if fr else
+            messages.append(prefix + ("pas la meilleure option. Pour ce projet, " if fr else
                                            "not the best option. For this project, ")
                             + f"{row.iloc[0, 1]} → {watch}. " + ("Relisez les critères du cas." if fr
                                                                   else "Read the case's criteria again."))
