@@ -57,3 +57,20 @@ def test_sensitivity_and_plot():
     assert ratios[0] == pytest.approx(0.78, abs=0.01)
     assert all(r < ratios[0] for r in ratios[1:])
     assert len(ci.plot_sroi(lang="en")) == 6
+
+
+def test_english_sroi_table_and_answer_keys():
+    from sets_courseware.exercises import c1_impact as impact
+    table = impact.sroi_table(lang="en")
+    assert list(table.columns) == ["outcome", "stakeholder", "quantity", "financial_proxy_eur", "gross_value_eur",
+                                   "net_impact_year1_eur", "duration_years", "present_value_eur"]
+    assert "Lasting employment after leaving" in set(table["outcome"])
+    assert table["present_value_eur"].sum() == impact.sroi_table()["valeur_actualisee_eur"].sum()
+    ref = impact.reference_answers()
+    right = impact.check_sroi({"positive_exit_rate": ref["taux_sorties_positives"],
+                               "net_impact_year1_employment": ref["impact_net_an1_emploi"],
+                               "sroi_ratio": ref["ratio_sroi"]}, lang="en", display=False)
+    assert right.ok and right.messages[0].startswith("Positive exit rate: correct")
+    wrong = impact.check_sroi({"positive_exit_rate": 50, "sroi_ratio": 2}, lang="en", display=False)
+    assert not wrong.ok and wrong.score == 0
+    assert any("present_value_eur" in m for m in wrong.messages)

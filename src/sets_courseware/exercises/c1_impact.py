@@ -21,7 +21,7 @@ import unicodedata
 
 import pandas as pd
 
-from .common import CheckResult, dataset_path, show
+from .common import CheckResult, dataset_path, lang_of, show
 
 DISCOUNT_RATE = 0.035
 PEOPLE_LEAVING = 24  # people who left the programme during the year (case text)
@@ -148,6 +148,23 @@ def check_chain(answer: dict, lang: str = "fr", display: bool = True) -> CheckRe
 
 # ---------------------------------------------------------------- (b) SROI
 
+SROI_COLUMNS_EN = {"resultat": "outcome", "partie_prenante": "stakeholder", "quantite": "quantity",
+                   "proxy_financier_eur": "financial_proxy_eur", "valeur_brute_eur": "gross_value_eur",
+                   "impact_net_an1_eur": "net_impact_year1_eur", "duree_annees": "duration_years",
+                   "valeur_actualisee_eur": "present_value_eur"}
+OUTCOMES_EN = {"Emploi durable après la sortie": "Lasting employment after leaving",
+               "Minima sociaux non versés": "Minimum social benefits no longer paid",
+               "Entrée en formation qualifiante": "Starting a qualifying training course",
+               "Confiance en soi retrouvée": "Regained self-confidence",
+               "Déchets détournés de l'enfouissement": "Waste diverted from landfill",
+               "Mobilier à petit prix": "Low-cost furniture"}
+STAKEHOLDERS_EN = {"Personnes accompagnées": "People supported", "État et département": "State and département",
+                   "Collectivité": "Local authority", "Ménages modestes clients": "Low-income customer households"}
+# English answer keys of check_sroi, read into the French ones.
+ANSWERS_EN = {"positive_exit_rate": "taux_sorties_positives", "net_impact_year1_employment": "impact_net_an1_emploi",
+              "sroi_ratio": "ratio_sroi"}
+
+
 def load_outcomes() -> pd.DataFrame:
     return pd.read_csv(dataset_path("course1_ess/impact_sroi_atelier.csv"))
 
@@ -160,8 +177,8 @@ def total_inputs() -> float:
     return float(load_inputs()["montant_eur"].sum())
 
 
-def sroi_table(outcomes: pd.DataFrame | None = None, rate: float = DISCOUNT_RATE) -> pd.DataFrame:
-    """Per outcome: gross value, net impact of year 1 and present value over its duration."""
+def sroi_table(outcomes: pd.DataFrame | None = None, rate: float = DISCOUNT_RATE, lang: str = "fr") -> pd.DataFrame:
+    """Per outcome: gross value, net impact of year 1 and present value over its duration (column names in `lang`)."""
     df = (load_outcomes() if outcomes is None else outcomes).copy()
     df["valeur_brute_eur"] = df["quantite"] * df["proxy_financier_eur"]
     df["impact_net_an1_eur"] = df["valeur_brute_eur"] * (1 - df["effet_aubaine"]) * (1 - df["attribution"])
@@ -173,7 +190,12 @@ def sroi_table(outcomes: pd.DataFrame | None = None, rate: float = DISCOUNT_RATE
     df["valeur_actualisee_eur"] = df.apply(present_value, axis=1)
     cols = ["resultat", "partie_prenante", "quantite", "proxy_financier_eur", "valeur_brute_eur",
             "impact_net_an1_eur", "duree_annees", "valeur_actualisee_eur"]
-    return df[cols].round(0)
+    table = df[cols].round(0)
+    if lang_of(lang) == "en":
+        table = table.assign(resultat=table["resultat"].map(lambda v: OUTCOMES_EN.get(v, v)),
+                             partie_prenante=table["partie_prenante"].map(lambda v: STAKEHOLDERS_EN.get(v, v)))
+        table = table.rename(columns=SROI_COLUMNS_EN)
+    return table
 
 
 def reference_answers() -> dict:
@@ -201,33 +223,35 @@ def check_sroi(answers: dict, lang: str = "fr", display: bool = True) -> CheckRe
     """answers = {"taux_sorties_positives": %, "impact_net_an1_emploi": €, "ratio_sroi": x}."""
     ref = reference_answers()
     fr = lang == "fr"
+    answers = {ANSWERS_EN.get(k, k): v for k, v in answers.items()}
     tips = {
         "taux_sorties_positives": (
             f"(personnes en emploi durable + personnes en formation) / {PEOPLE_LEAVING} personnes sorties × 100.",
             f"(people in lasting jobs + people in training) / {PEOPLE_LEAVING} people who left × 100."),
         "impact_net_an1_emploi": (
             "quantité × proxy × (1 − effet d'aubaine) × (1 − attribution), pour la ligne « Emploi durable après la sortie ».",
-            "quantity × proxy × (1 − deadweight) × (1 − attribution), for the row 'Emploi durable après la sortie'."),
+            "quantity × proxy × (1 − deadweight) × (1 − attribution), for the row 'Lasting employment after leaving'."),
         "ratio_sroi": (
             "somme de la colonne valeur_actualisee_eur de sroi_table() divisée par le total des ressources (total_inputs()).",
-            "sum of the valeur_actualisee_eur column of sroi_table() divided by total inputs (total_inputs())."),
+            "sum of the present_value_eur column of sroi_table() divided by total inputs (total_inputs())."),
     }
     names = {"taux_sorties_positives": ("Taux de sorties positives", "Positive exit rate"),
              "impact_net_an1_emploi": ("Impact net de l'emploi durable, année 1", "Net impact of lasting employment, year 1"),
              "ratio_sroi": ("Ratio SROI", "SROI ratio")}
+    sep = " : " if fr else ": "
     messages, good = [], 0
     for key, expected in ref.items():
         given = answers.get(key)
         name = names[key][0 if fr else 1]
         tolerance = {"taux_sorties_positives": 0.6, "impact_net_an1_emploi": 1.0, "ratio_sroi": 0.01}[key]
         if given is None:
-            messages.append(f"{name} : " + ("pas encore de réponse. Méthode : " if fr else "no answer yet. Method: ")
+            messages.append(f"{name}{sep}" + ("pas encore de réponse. Méthode : " if fr else "no answer yet. Method: ")
                             + tips[key][0 if fr else 1])
         elif _close(given, expected, rel=0.01, abs_tol=tolerance):
             good += 1
-            messages.append(f"{name} : " + ("juste" if fr else "correct") + f" ({expected:g}).")
+            messages.append(f"{name}{sep}" + ("juste" if fr else "correct") + f" ({expected:g}).")
         else:
-            messages.append(f"{name} : {given} " + ("ne correspond pas. Méthode : " if fr else "does not match. Method: ")
+            messages.append(f"{name}{sep}{given} " + ("ne correspond pas. Méthode : " if fr else "does not match. Method: ")
                             + tips[key][0 if fr else 1])
     ok = good == len(ref)
     if ok:
@@ -268,8 +292,9 @@ def plot_sroi(lang: str = "fr"):
     table = sroi_table().sort_values("valeur_actualisee_eur")
     inputs = total_inputs()
     fig, ax = plt.subplots(figsize=(8, 4))
-    ax.barh(table["resultat"], table["valeur_actualisee_eur"] / 1000, color="#2e7d32")
     fr = lang == "fr"
+    names = table["resultat"] if fr else table["resultat"].map(lambda v: OUTCOMES_EN.get(v, v))
+    ax.barh(names, table["valeur_actualisee_eur"] / 1000, color="#2e7d32")
     ax.set_xlabel("Valeur actualisée (milliers d'euros)" if fr else "Present value (thousand euros)")
     ax.set_ylabel("Effet (outcome)" if fr else "Outcome")
     total = table["valeur_actualisee_eur"].sum()
