@@ -48,3 +48,10 @@ def test_learner_tables():
     assert list(fam.organisations("en").columns) == ["organisation", "description"]
     assert "famille" not in fam.organisations("fr").columns
     assert len(fam.family_codes("fr")) == len(fam.FAMILIES)
+
+
+def test_english_family_codes_are_shown_and_accepted():
+    from sets_courseware.exercises import c1_ess_families as families_module
+    codes = families_module.family_codes(lang="en")
+    assert {"mutual", "foundation", "commercial_company", "public_body", "sole_trader"} <= set(codes.index)
+    assert all(families_module.normalise_family(code) for code in codes.index)

@@ -54,3 +54,16 @@ def test_plot_has_title_and_labels():
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     assert len(ax.collections) == 10
+
+
+def test_english_ids_are_shown_and_accepted():
+    from sets_courseware.exercises import c1_stakeholders as stakeholders_module
+    table = stakeholders_module.stakeholders(lang="en")
+    assert {"town_council", "residents", "social_landlord"} <= set(table.index) and "mairie" not in table.index
+    en_scores = {"town_council": (5, 4), "residents": (2, 5), "volunteers": (3, 5), "region": (4, 2),
+                 "foundation": (4, 3), "shopkeepers": (2, 3), "coworkers": (2, 4), "social_landlord": (3, 3),
+                 "press": (3, 2), "prefecture": (4, 1)}
+    fr_keys = {stakeholders_module._IDS_FROM_EN[k]: v for k, v in en_scores.items()}
+    en = stakeholders_module.check_map(en_scores, lang="en", display=False)
+    fr = stakeholders_module.check_map(fr_keys, lang="fr", display=False)
+    assert en.details == fr.details and not en.details["missing"]

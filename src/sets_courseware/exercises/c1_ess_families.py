@@ -122,9 +122,15 @@ def organisations(lang: str = "fr") -> pd.DataFrame:
     return out.rename(columns=_t(lang)["cols"]).set_index(_t(lang)["cols"]["id"])
 
 
+CODES_EN = {"mutuelle": "mutual", "fondation": "foundation", "societe_commerciale": "commercial_company",
+            "public": "public_body", "individuelle": "sole_trader"}
+
+
 def family_codes(lang: str = "fr") -> pd.Series:
-    """The family codes to use, with their meaning in the learner's language."""
-    return pd.Series({code: labels[lang_of(lang)] for code, labels in FAMILIES.items()}, name="famille" if lang != "en" else "family")
+    """The family codes to use (English codes in English: all are accepted), with their meaning in the learner's language."""
+    en = lang_of(lang) == "en"
+    return pd.Series({(CODES_EN.get(code, code) if en else code): labels[lang_of(lang)] for code, labels in FAMILIES.items()},
+                     name="family" if en else "famille")
 
 
 def empty_answers() -> dict:

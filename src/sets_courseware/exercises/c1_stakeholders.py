@@ -93,6 +93,17 @@ def _t(lang: str) -> dict:
     return _TXT[lang_of(lang)]
 
 
+# English ids shown in English notebooks (both are accepted in the learner's scores).
+IDS_EN = {"mairie": "town_council", "habitants": "residents", "benevoles": "volunteers", "region": "region",
+          "fondation": "foundation", "commercants": "shopkeepers", "coworkers": "coworkers",
+          "bailleur": "social_landlord", "presse": "press", "prefecture": "prefecture"}
+_IDS_FROM_EN = {v: k for k, v in IDS_EN.items()}
+
+
+def _internal_ids(scores: dict) -> dict:
+    return {_IDS_FROM_EN.get(k, k): v for k, v in scores.items()}
+
+
 def load_stakeholders() -> pd.DataFrame:
     """The 10 stakeholders of the case with their reference ranges (synthetic data)."""
     return pd.read_csv(dataset_path(DATA_FILE))
@@ -102,6 +113,8 @@ def stakeholders(lang: str = "fr") -> pd.DataFrame:
     """The table the learner reads: id, name and role (no reference ranges)."""
     t, l = _t(lang), lang_of(lang)
     df = load_stakeholders()
+    if l == "en":
+        df = df.assign(id=df["id"].map(lambda i: IDS_EN.get(i, i)))
     return (df[["id", f"nom_{l}", f"role_{l}"]]
             .rename(columns={f"nom_{l}": t["col_name"], f"role_{l}": t["col_role"]})
             .set_index("id"))
@@ -127,6 +140,7 @@ def check_map(scores: dict, lang: str = "fr", display: bool = True) -> CheckResu
     """Flag implausible placements against the reference ranges of the case."""
     t, l = _t(lang), lang_of(lang)
     df = load_stakeholders()
+    scores = _internal_ids(scores)
     messages, flagged, missing = [], [], []
     good = 0
     for row in df.itertuples(index=False):
@@ -163,7 +177,7 @@ def check_map(scores: dict, lang: str = "fr", display: bool = True) -> CheckResu
 def _valid_points(scores: dict, lang: str) -> list[tuple[str, float, float]]:
     names = dict(zip(load_stakeholders()["id"], load_stakeholders()[f"nom_{lang_of(lang)}"]))
     pts = []
-    for key, pair in scores.items():
+    for key, pair in _internal_ids(scores).items():
         if isinstance(pair, (tuple, list)) and len(pair) == 2 and _valid(pair[0]) and _valid(pair[1]):
             pts.append((names.get(key, str(key)), float(pair[0]), float(pair[1])))
     return pts
