@@ -1,5 +1,7 @@
 """Bias audit: the plain model is unfair without seeing gender; mitigation narrows the gap at a cost."""
 
+import pytest
+
 from sets_courseware.exercises import c3_bias as b
 
 
@@ -15,8 +17,11 @@ def test_audit_and_mitigation_tradeoff():
     assert list(table.columns) == ["model", "accuracy", "demographic parity difference"]
 
 
-def test_checker_right_and_wrong():
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_checker_right_and_wrong(lang):
     results = b.run()
-    assert b.check_audit("F", False, results, lang="en").ok
-    wrong = b.check_audit("M", True, results)
+    right = b.check_audit("F", False, results, lang=lang)
+    assert right.ok
+    wrong = b.check_audit("M", True, results, lang=lang)
     assert not wrong.ok and wrong.score == 0
+    assert right.messages != b.check_audit("F", False, results, lang="en" if lang == "fr" else "fr").messages

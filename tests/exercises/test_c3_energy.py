@@ -1,5 +1,7 @@
 """Energy exercise: offline measures, bundled intensities, and the hand calculation checker."""
 
+import pytest
+
 from sets_courseware.exercises import c3_energy as e
 
 
@@ -17,7 +19,8 @@ def test_training_costs_more_than_predicting():
     assert train.method in ("codecarbon (offline)", f"formula: {e.FALLBACK_CPU_WATTS:.0f} W x time")
 
 
-def test_check_estimate_right_and_wrong():
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_check_estimate_right_and_wrong(lang):
     expected = e.facility_emissions_g(120, 1.5, "POL")
-    assert e.check_estimate(expected).ok
-    assert not e.check_estimate(120 * 1.5, lang="en").ok
+    assert e.check_estimate(expected, lang=lang).ok
+    assert not e.check_estimate(120 * 1.5, lang=lang).ok
