@@ -67,6 +67,23 @@ def _serve(args) -> int:
     return main(root, args.port, open_browser=not args.no_browser)
 
 
+def _dashboard(args) -> int:
+    from pathlib import Path
+
+    from .settings import repo_root
+    if args.export:
+        from .cohort import cohort_source
+        from .dashboard import export_files
+        for path in export_files(cohort_source(), args.course, Path(args.export), args.lang):
+            print(f"written: {path}")
+        return 0
+    from .serve import DASHBOARD_PAGE, main
+    root = Path(args.root) if args.root else repo_root()
+    if root is None:
+        raise SetsError("no course folder to serve", hint="pass --root with the folder holding voila_app/")
+    return main(root, args.port, open_browser=not args.no_browser, page_path=DASHBOARD_PAGE)
+
+
 def _add_grading(sub) -> None:
     from . import grading_cli
     grading_cli.register(sub)
@@ -111,6 +128,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-browser", action="store_true", help="only print the tokenised URL of the path page")
     p.add_argument("--root", help="folder with notebooks/ and voila_app/ (default: this checkout)")
     p.set_defaults(func=_serve)
+
+    p = sub.add_parser("dashboard", help="trainers: serve (and open) the cohort dashboard, or --export its files")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--no-browser", action="store_true", help="only print the tokenised URL of the dashboard")
+    p.add_argument("--root", help="folder with notebooks/ and voila_app/ (default: this checkout)")
+    p.add_argument("--export", metavar="DIR", help="write the CSV files and the PDF report of --course to DIR")
+    p.add_argument("--course", help="course id (with --export)")
+    p.add_argument("--lang", default="fr", choices=["fr", "en"])
+    p.set_defaults(func=_dashboard)
 
     for register in (_add_grading, _add_store, _add_privacy):
         try:

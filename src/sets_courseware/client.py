@@ -97,6 +97,10 @@ class ServiceClient:
     def cohort_questions(self, course_id: str) -> list[dict]:
         return self.request("GET", f"api/cohort/{quote(course_id)}/questions")
 
+    def cohort_report(self, course_id: str) -> dict:
+        """Mastery, gains and item statistics of the cohort (cohort.CohortReport as JSON)."""
+        return self.request("GET", f"api/cohort/{quote(course_id)}/report")
+
     def reset(self, learner: str, course_id: str, kind: str) -> None:
         self.request("DELETE", f"api/cohort/{quote(course_id)}/{quote(kind)}/{quote(learner, safe='')}")
 

@@ -35,6 +35,7 @@ import urllib.request
 from pathlib import Path
 
 PATH_PAGE = "voila/render/voila_app/path.ipynb"
+DASHBOARD_PAGE = "voila/render/voila_app/dashboard.ipynb"
 LAB_SETTINGS = Path(__file__).parent / "data" / "lab-settings"
 #: Prebuilt JupyterLab extensions shipped in the package (sets-courseware-links: lesson links land).
 LAB_EXTENSIONS = Path(__file__).parent / "data" / "labextensions"
@@ -209,14 +210,15 @@ def _can_open_browser() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def main(root: Path, port: int, open_browser: bool = True) -> int:
-    """`sets serve`: run in the foreground until Ctrl-C."""
+def main(root: Path, port: int, open_browser: bool = True, page_path: str = PATH_PAGE) -> int:
+    """`sets serve` (and `sets dashboard`, page_path=DASHBOARD_PAGE): run in the foreground until Ctrl-C."""
     token = secrets.token_hex(24)
     served = learner_root(root)
     base = f"http://127.0.0.1:{port}/"
-    page = with_token(base + PATH_PAGE, token)
+    page = with_token(base + page_path, token)
+    name = "dashboard" if page_path == DASHBOARD_PAGE else "path page"
     print(f"SETS: serving {', '.join(d + '/' for d in LEARNER_DIRS)} of {root}\n"
-          f"SETS: path page  {page}\n"
+          f"SETS: {name:<10}{page}\n"
           f"SETS: JupyterLab {with_token(base + 'lab', token)}\n"
           "SETS: the token in these links is this run's password; Ctrl-C stops the server.", flush=True)
     proc = subprocess.Popen(server_command(served, port), cwd=served, env=_server_env(token))

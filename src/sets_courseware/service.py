@@ -19,6 +19,7 @@ API (under the service prefix, JSON in and out):
     POST   api/questions/{course}                       {"text": …, "module": …|null}
     GET    api/cohort/{course}/{kind}                   trainer
     GET    api/cohort/{course}/questions                trainer
+    GET    api/cohort/{course}/report                   trainer: mastery, gains, item statistics (cohort.py)
     DELETE api/cohort/{course}/{kind}/{learner}         trainer: let a learner retake
     GET    api/certification/{course}                   the caller's certification rules: done, left
     GET    api/attendance/{course}                      trainer: attendance at the live sessions
@@ -239,6 +240,19 @@ class CohortHandler(ApiHandler):
         self.write_json(rows)
 
 
+class CohortReportHandler(ApiHandler):
+    """Trainers: the cohort report, computed here because item analysis needs the keys."""
+
+    def get(self, course: str) -> None:
+        self.require_trainer()
+        self.check_course_kind(course)
+        from .cohort import build_report
+        store = self.service.store
+        report = build_report(course, store.submitted(course, "initial"), store.submitted(course, "final"),
+                              keys=self.service._keys())
+        self.write_json(report.to_json())
+
+
 class ResetHandler(ApiHandler):
     def delete(self, course: str, kind: str, learner: str) -> None:
         self.require_trainer()
@@ -296,6 +310,7 @@ def make_app(service: AssessmentService, hub_auth, prefix: str = f"/services/{SE
         (prefix + rf"api/attempts/{seg}/{seg}/responses/{seg}", ResponseHandler, args),
         (prefix + rf"api/attempts/{seg}/{seg}/submit", SubmitHandler, args),
         (prefix + rf"api/questions/{seg}", QuestionHandler, args),
+        (prefix + rf"api/cohort/{seg}/report", CohortReportHandler, args),
         (prefix + rf"api/cohort/{seg}/{seg}", CohortHandler, args),
         (prefix + rf"api/cohort/{seg}/{seg}/{seg}", ResetHandler, args),
         (prefix + rf"api/certification/{seg}", CertificationHandler, args),
