@@ -30,10 +30,12 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 tar -C "$REPO" --exclude=.venv --exclude=.git --exclude='*.egg-info' --exclude=build \
     -cf - pyproject.toml README.md src | tar -C "$TMP" -xf -
+# Its dependencies come from pyproject.toml (one list for every way to install); the course
+# exercises' (spaCy, scikit-learn, OCR…) only with --full.
 if [ "$FULL" = 1 ]; then
-  "$PIP" install --quiet "$TMP"
+  "$PIP" install --quiet --force-reinstall --no-deps "$TMP" && "$PIP" install --quiet "$TMP[exercises]"
 else
-  "$PIP" install --quiet --no-deps --force-reinstall "$TMP"
+  "$PIP" install --quiet --force-reinstall --no-deps "$TMP" && "$PIP" install --quiet "$TMP"
 fi
 # The course's JupyterLab defaults for every server of this environment (see README).
 mkdir -p "$PREFIX/venv/share/jupyter/lab/settings"
