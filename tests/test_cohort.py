@@ -100,6 +100,8 @@ def test_report_mastery_gains_plan_and_exports_from_the_store(mini, tmp_path):
     assert report.item(qs[1].id).discrimination == -1.0  # same numbers through the store
     subtopic_q0 = qs[0].subtopics[0]
     assert report.mastery_before[subtopic_q0] == 100.0
+    # Before/after compares the same learners: Q2 was right for i >= 15 only, so 0 % among the ten finals.
+    assert report.mastery_before[qs[2].subtopics[0]] == 50.0 and report.mastery_matched[qs[2].subtopics[0]] == 0.0
     # Module 2.1 for learners 0-9: pre = (Q0 + Q1 + [Q2: no] + Q3 [i>=0] + Q4 [i>=2]) / 5.
     m21 = next(p for p in report.progress if p.module == "2.1")
     pres = [100 * (1 + 1 + 0 + 1 + (i >= 2)) / 5 for i in range(10)]

@@ -27,7 +27,8 @@ CSS = """<style>
 .sets-app table.sets-table {border-collapse: collapse; margin: 0.5em 0}
 .sets-app table.sets-table th, .sets-app table.sets-table td {border: 1px solid #c9d3e0; padding: 0.3em 0.7em; text-align: left}
 .sets-app .sets-module-title {margin-top: 1.2em}
-.sets-app .widget-tab .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; padding: 0 1em}
+.sets-app .jupyter-widget-TabPanel .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; padding: 0 1em;
+  color: #1f2933 !important}
 .sets-app a {color: #1f5f8b; text-decoration: underline}
 .sets-app .lm-TabBar-tab {min-width: 14em; flex: 0 0 auto}
 .sets-app .widget-button {width: auto; max-width: 100%; height: auto; min-height: var(--jp-widgets-inline-height, 28px)}

@@ -76,6 +76,7 @@ class CohortReport:
     n_final: int
     mastery_before: dict[str, float]  # sub-topic -> % correct (initial)
     mastery_after: dict[str, float]   # sub-topic -> % correct (final)
+    mastery_matched: dict[str, float]  # sub-topic -> % correct (initial) of the learners who took the final
     progress: list[ModuleProgress]
     learner_gains: list[LearnerGain]
     items: list[ItemStats]
@@ -87,6 +88,7 @@ class CohortReport:
     def from_json(cls, data: Mapping) -> "CohortReport":
         return cls(course=data["course"], kind=data["kind"], n_initial=data["n_initial"], n_final=data["n_final"],
                    mastery_before=dict(data["mastery_before"]), mastery_after=dict(data["mastery_after"]),
+                   mastery_matched=dict(data["mastery_matched"]),
                    progress=[ModuleProgress(**p) for p in data["progress"]],
                    learner_gains=[LearnerGain(**g) for g in data["learner_gains"]],
                    items=[ItemStats(**i) for i in data["items"]])
@@ -171,10 +173,13 @@ def build_report(course_id: str, initial: Iterable, final: Iterable, keys: Mappi
                                        _gain(mean_pre, mean_post) if rows else None,
                                        [r.gain for r in rows if r.gain is not None]))
     attempts = {name: responses for name, responses, _ in (initial if kind == "initial" else final)}
+    took_final = {name for name, _, _ in final}
+    matched = [r for name, r, _ in initial if name in took_final]
     return CohortReport(
         course=course_id, kind=kind, n_initial=len(initial), n_final=len(final),
         mastery_before=subtopic_percent(questions, [r for _, r, _ in initial], keys) if initial else {},
         mastery_after=subtopic_percent(questions, [r for _, r, _ in final], keys) if final else {},
+        mastery_matched=subtopic_percent(questions, matched, keys) if matched else {},
         progress=progress, learner_gains=learner_gains, items=item_analysis(questions, keys, attempts))
 
 

@@ -34,14 +34,19 @@ def img_tag(fig: Figure, alt: str) -> str:
 
 
 def mastery_heatmap(report: CohortReport, lang: str = "fr") -> Figure:
-    """Sub-topics (rows) x before/after (columns), % of right answers, value written in each cell."""
+    """Sub-topics (rows) x columns, % of right answers written in each cell: the whole cohort at the start,
+    then, once finals exist, the same learners before and after (so that who took the final does not
+    pass for progress)."""
     subtopics = catalog().course(report.course).subtopics
-    columns = [(t("dash.before", lang), report.mastery_before), (t("dash.after", lang), report.mastery_after)]
+    columns = [(t("dash.before_all", lang, n=report.n_initial), report.mastery_before)]
+    if report.n_final:
+        columns += [(t("dash.before_final", lang, n=report.n_final), report.mastery_matched),
+                    (t("dash.after_final", lang, n=report.n_final), report.mastery_after)]
     values = [[col.get(s.id, math.nan) for _, col in columns] for s in subtopics]
-    fig = Figure(figsize=(7.5, 0.32 * len(subtopics) + 1.4))
+    fig = Figure(figsize=(6.5 + 1.2 * len(columns), 0.32 * len(subtopics) + 1.6))
     ax = fig.subplots()
     image = ax.imshow(values, cmap=MASTERY, vmin=0, vmax=100, aspect="auto")
-    ax.set_xticks(range(len(columns)), [name for name, _ in columns])
+    ax.set_xticks(range(len(columns)), [name for name, _ in columns], fontsize=8)
     ax.xaxis.tick_top()
     ax.set_yticks(range(len(subtopics)), [f"{s.id} {_short(s.title(lang))}" for s in subtopics], fontsize=8)
     for r, row in enumerate(values):

@@ -25,7 +25,10 @@ CSS = """<style>
 .sets-dash table.sets-table th, .sets-dash table.sets-table td {border: 1px solid #c9d3e0; padding: 0.25em 0.6em; text-align: left}
 .sets-dash .sets-flag {color: #8a1c1c; font-weight: bold}
 .sets-dash .widget-button {width: auto; height: auto; white-space: normal}
-.sets-dash .widget-tab .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 8em; padding: 0 1em}
+.sets-dash .jupyter-widget-TabPanel .lm-TabBar-tab {flex: 0 0 auto !important; max-width: none !important; min-width: 8em; padding: 0 1em;
+  color: #1f2933 !important; background: #eef2f6 !important}
+.sets-dash .jupyter-widget-TabPanel .lm-TabBar-tab.lm-mod-current {background: #ffffff !important}
+.sets-dash .jupyter-widget-TabPanel .lm-TabBar-tabLabel {color: inherit !important}
 .sets-dash .widget-checkbox {width: auto}
 .sets-dash .sets-attendance .widget-label {width: 14em}
 .sets-dash a {color: #1f5f8b}
