@@ -6,7 +6,6 @@ Also checks that nothing the browser receives (HTML, websocket frames) holds a k
 import json
 import os
 import re
-import time
 
 import pytest
 
@@ -60,7 +59,7 @@ def test_self_assessment_path_and_reload(server):
         page.goto(with_token(server + PATH_PAGE, token), timeout=90_000)  # then Jupyter's login cookie
         page.get_by_label("Votre nom (une seule fois)").fill("Élise")
         page.get_by_role("button", name="Continuer").click()
-        page.get_by_label("Cours").select_option(label=label)
+        page.get_by_label("Cours", exact=True).select_option(label=label)
         for q in questions:
             radios = page.locator(f".sets-q-{q.id.replace('.', '-')} input[type=radio]")
             radios.nth("abcd".index(chosen[q.id])).check(timeout=30_000)
@@ -80,26 +79,16 @@ def test_self_assessment_path_and_reload(server):
         # The link opens the module in JupyterLab scrolled to the sub-topic's section.
         lab = context.new_page()
         heading = lab.locator(".jp-Notebook .jp-MarkdownCell h2", has_text=f"{target.id} {target.title('fr')}")
-        # Where the heading sits in the window once JupyterLab has scrolled (windowed notebook:
-        # measured from its box, not with IntersectionObserver). On a busy machine JupyterLab
-        # can open the notebook before its cells are attached and not scroll: a learner would
-        # click again, so the test opens the link up to three times.
-        top = None
-        for _attempt in range(3):
-            lab.goto(link.evaluate("a => a.href"), timeout=90_000)
-            expect(heading).to_be_attached(timeout=90_000)
-            for _ in range(40):
-                top = heading.evaluate("h => h.getBoundingClientRect().top")
-                if 0 < top < lab.viewport_size["height"] / 2:
-                    break
-                time.sleep(0.5)
-            if 0 < top < lab.viewport_size["height"] / 2:
-                break
+        # One click, no retry: the course's labextension (sets-courseware-links) scrolls the section
+        # to the top once the notebook is laid out (test_learner_e2e checks every link of a path).
+        lab.goto(link.evaluate("a => a.href"), timeout=90_000)
+        lab.locator("[data-sets-landed='sec-2-1-3']").wait_for(state="attached", timeout=90_000)
+        top = heading.evaluate("h => h.getBoundingClientRect().top")
         assert 0 < top < lab.viewport_size["height"] / 2, f"section heading at y={top}: not scrolled to"
         lab.close()
         html_after = page.content()
         page.reload()
-        page.get_by_label("Cours").select_option(label=label)
+        page.get_by_label("Cours", exact=True).select_option(label=label)
         first = questions[0]
         kept = page.locator(f".sets-q-{first.id.replace('.', '-')} input[type=radio]").nth("abcd".index(chosen[first.id]))
         expect(kept).to_be_checked(timeout=30_000)

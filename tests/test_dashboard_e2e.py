@@ -63,7 +63,7 @@ def test_dashboard_shows_the_cohort_records_attendance_and_exports(tmp_path):
                 "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"])
             page = browser.new_page(viewport={"width": 1280, "height": 1000})
             page.goto(with_token(url + DASHBOARD_PAGE, proc.token), timeout=90_000)
-            picker = page.get_by_label("Cours")
+            picker = page.get_by_label("Cours", exact=True)
             picker.wait_for(timeout=90_000)
             options = picker.evaluate("s => [...s.options].map(o => o.text)")
             picker.select_option(index=next(i for i, o in enumerate(options) if o.strip().startswith("2.")))

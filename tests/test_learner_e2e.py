@@ -75,17 +75,17 @@ def open_path_page(browser, site, width=1280, height=900):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
     page.goto(with_token(site["url"] + PATH_PAGE, site["token"]), timeout=90_000)
-    page.get_by_label("Cours").wait_for(timeout=90_000)
+    page.get_by_label("Cours", exact=True).wait_for(timeout=90_000)
     return context, page
 
 
 def course_index(page, course_id: str) -> int:
-    options = page.get_by_label("Cours").evaluate("s => [...s.options].map(o => o.text)")
+    options = page.get_by_label("Cours", exact=True).evaluate("s => [...s.options].map(o => o.text)")
     return next((i for i, o in enumerate(options) if o.strip().startswith(f"{course_id}.")), None) or pytest.fail(f"no course {course_id} in {options}")
 
 
 def choose_course(page, course_id: str) -> None:
-    page.get_by_label("Cours").select_option(index=course_index(page, course_id))
+    page.get_by_label("Cours", exact=True).select_option(index=course_index(page, course_id))
 
 
 def axe(page, name: str, context: str | None = None) -> list[dict]:
@@ -188,7 +188,7 @@ def test_keyboard_only_self_assessment_with_axe(site, browser):
     tab_until(page, lambda f: f["tag"] == "SELECT")
     want = course_index(page, course_id)
     for _ in range(10):  # a closed <select> may open its list on the first arrow: press until chosen
-        if page.get_by_label("Cours").evaluate("s => s.selectedIndex") == want:
+        if page.get_by_label("Cours", exact=True).evaluate("s => s.selectedIndex") == want:
             break
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
@@ -281,6 +281,7 @@ def test_nothing_cut_off_and_saved_count_survives_reload(site, browser, width):
         .map(e => e.tagName + ': ' + (e.innerText || '').trim().slice(0, 50))""", width)
     assert not clipped, f"cut off at {width} px: {clipped[:10]}"
     shot = site["home"].parent / f"path-page-{width}.png"
+    page.get_by_label("Cours", exact=True).evaluate("s => s.closest('.widget-dropdown').scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shot), full_page=False)
     if os.environ.get("SETS_SCREENSHOT"):
         shutil.copy(shot, ROOT / "docs" / f"path-page-{width}.png")

@@ -41,6 +41,12 @@ CSS = """<style>
   max-width: 100%; line-height: 1.4; height: auto}
 .sets-app .widget-toggle-buttons {flex-wrap: wrap}
 .sets-app .widget-toggle-buttons .widget-toggle-button {width: auto; min-width: 7em}
+@media (max-width: 600px) {
+  .sets-app .widget-dropdown {flex-direction: column; align-items: stretch; height: auto}
+  .sets-app .widget-dropdown > label {width: auto !important; text-align: left; margin-bottom: 0.2em}
+  .sets-app .widget-dropdown > select {width: 100%; flex: 0 0 auto; height: auto; font-size: 13px; padding: 0.3em 1.6em 0.3em 0.3em}
+  .sets-app .jupyter-widget-TabPanel .lm-TabBar-tab {min-width: 0; padding: 0 0.6em}
+}
 </style>"""
 
 
