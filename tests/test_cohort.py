@@ -175,8 +175,13 @@ def test_service_gives_trainers_the_report_and_refuses_learners(mini, tmp_path):
         source.record_attendance("L03", "2", "2.L2", True)
         assert [r["learner"] for r in source.attendance("2")] == ["L03"]
         assert len(source.learners("2")) == 30
+        learner = ServiceCohort(ServiceClient(server.url, token="tok-ana"))
         with pytest.raises(SetsError, match="HTTP 403"):
-            ServiceCohort(ServiceClient(server.url, token="tok-ana")).report("2")
+            learner.report("2")
+        from sets_courseware.dashboard import Dashboard
+        page = Dashboard(learner, lang="fr")
+        assert "réservé aux formateur·ices" in page.view.children[-1].value
+        assert "sets-choice" not in json_state(page.view) and page.course_picker not in page.view.children
     finally:
         server.stop()
 

@@ -59,9 +59,17 @@ class Dashboard:
                                                                  for c in catalog().courses], value=course_id)
         self.course_picker.observe(lambda change: self.show_course(change["new"]), names="value")
         self.body = w.VBox()
-        self.view.children = [w.HTML(CSS + f"<h1>{html.escape(t('dash.title', self.lang))}</h1>"
-                                     f"<p>{html.escape(t('dash.intro', self.lang))}</p>"),
-                              self.course_picker, self.body]
+        header = w.HTML(CSS + f"<h1>{html.escape(t('dash.title', self.lang))}</h1>"
+                        f"<p>{html.escape(t('dash.intro', self.lang))}</p>")
+        try:
+            allowed = self.source.allowed()
+        except SetsError as exc:
+            self.view.children = [header, w.HTML(f'<p role="alert">{html.escape(t("dash.error", self.lang, error=exc))}</p>')]
+            return
+        if not allowed:
+            self.view.children = [header, w.HTML(f'<p role="alert">{html.escape(t("dash.trainers_only", self.lang))}</p>')]
+            return
+        self.view.children = [header, self.course_picker, self.body]
         if course_id:
             self.show_course(course_id)
 

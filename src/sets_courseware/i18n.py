@@ -145,6 +145,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dash.intro": {"fr": "Pour les formateur·ices : la maîtrise de la cohorte, sa progression, la qualité des questions, de quoi préparer les sessions en direct, les présences et les exports.",
                    "en": "For trainers: the cohort's mastery and progress, how well the questions work, material for the live sessions, attendance and exports."},
     "dash.error": {"fr": "Données de la cohorte indisponibles : {error}", "en": "Cohort data unavailable: {error}"},
+    "dash.trainers_only": {"fr": "Ce tableau de bord est réservé aux formateur·ices de la cohorte.", "en": "This dashboard is for the cohort's trainers."},
     "dash.counts": {"fr": "{initial} auto-évaluation(s) initiale(s) envoyée(s), {final} évaluation(s) finale(s).",
                     "en": "{initial} initial self-assessment(s) submitted, {final} final evaluation(s)."},
     "dash.tab.mastery": {"fr": "Maîtrise", "en": "Mastery"},
