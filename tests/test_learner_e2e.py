@@ -139,9 +139,19 @@ def test_every_suggested_lesson_link_lands_on_its_heading_first_time(site, brows
         with context.expect_page() as opened:
             link.click()
         lab = opened.value
+        console: list[str] = []
+        lab.on("console", lambda m: console.append(f"{m.type}: {m.text[:200]}"))
         level = "h2" if "Module" not in heading_text else "h1"
         heading = lab.locator(f".jp-Notebook .jp-MarkdownCell {level}", has_text=heading_text).first
-        heading.wait_for(state="attached", timeout=90_000)
+        try:
+            heading.wait_for(state="attached", timeout=120_000)
+        except Exception:
+            shot = site["home"].parent / f"link-{len(misplaced)}.png"
+            lab.screenshot(path=str(shot))
+            cells = lab.locator(".jp-Notebook .jp-Cell").count()
+            raise AssertionError(f"{heading_text!r} never rendered at {lab.url}; {cells} cells attached, "
+                                 f"landed={lab.locator('[data-sets-landed]').count()}, screenshot {shot}, "
+                                 f"console {console[-5:]}") from None
         # Lands, then stays: the heading must be in the top half of the window and still there
         # 1.5 s later (JupyterLab keeps rendering cells above it meanwhile).
         deadline, top = time.monotonic() + 45, None
@@ -233,13 +243,26 @@ def test_module_quiz_in_jupyterlab_by_keyboard_with_axe(site, browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     lab = context.new_page()
     nb_url = with_token(site["url"] + "lab/tree/notebooks/course1_ess/fr/module_1_1.ipynb", site["token"])
-    for cell_id, done in (("1-1-fr-000", ".jp-InputPrompt:has-text('[1]')"), ("1-1-fr-022", ".sets-choice-group")):
-        lab.goto(nb_url + f"#cell-id={cell_id}", timeout=90_000)
-        lab.locator(f"[data-sets-landed='{cell_id}']").wait_for(state="attached", timeout=90_000)
-        cell = lab.locator(".jp-Notebook .jp-Cell.jp-mod-active")
-        cell.locator(".jp-InputPrompt").click()
-        lab.keyboard.press("Shift+Enter")
-        lab.locator(f".jp-Notebook .jp-Cell {done}").first.wait_for(state="attached", timeout=90_000)
+    # Open the notebook at its setup cell, run it, walk down to the quiz cell in command mode, run it.
+    lab.goto(nb_url + "#cell-id=1-1-fr-000", timeout=90_000)
+    lab.locator("[data-sets-landed='1-1-fr-000']").wait_for(state="attached", timeout=90_000)
+    active = lab.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+    # A cell run before the notebook's kernel is up is skipped: wait for it (status bar "| Idle").
+    lab.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle")).wait_for(timeout=120_000)
+    active.locator(".jp-InputPrompt").click()
+    lab.keyboard.press("Shift+Enter")
+    try:  # the setup cell has run once its prompt shows an execution count
+        lab.wait_for_function("() => /\\[\\d+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt')"
+                              "?.textContent || '')", timeout=120_000)
+    except Exception:
+        shot = site["home"].parent / "quiz-setup.png"
+        lab.screenshot(path=str(shot))
+        raise AssertionError(f"the setup cell did not run; screenshot {shot}") from None
+    for _ in range(40):
+        if "nb.quiz()" in active.locator(".jp-InputArea-editor").inner_text():
+            break
+        lab.keyboard.press("ArrowDown")
+    lab.keyboard.press("Shift+Enter")
     quiz = lab.locator(".sets-quiz").first
     expect(quiz).to_be_visible(timeout=60_000)
     first = quiz.locator(".sets-mcq").first

@@ -4,15 +4,15 @@
  * handling scrolls once, as soon as the notebook model is ready; cells above the target are
  * still being rendered and measured then (windowed notebook, Markdown, widgets), so the
  * section drifts away or the scroll is lost. This plugin remembers the URL the page was
- * opened with, waits for that notebook's panel, then scrolls the cell to the top and keeps
- * it there until its position has been stable for a second, or the learner scrolls, clicks
- * or types. It is a webpack module-federation container written by hand: it needs no shared
+ * opened with, waits for that notebook's panel, brings it to the front (a restored workspace
+ * may put another notebook there), then scrolls the cell to the top and keeps it there
+ * until its position has been stable for a second, or the learner scrolls, clicks or types. It is a webpack module-federation container written by hand: it needs no shared
  * module, so it has nothing to build.
  */
 (function () {
   "use strict";
   var OPENED_WITH = window.location.href;
-  var STABLE_MS = 1000, GIVE_UP_MS = 30000, STEP_MS = 100;
+  var STABLE_MS = 1000, GIVE_UP_MS = 30000, FIND_MS = 180000, STEP_MS = 100;
 
   function target(href) {
     var url = new URL(href);
@@ -33,7 +33,7 @@
   }
 
   async function findPanel(app, path) {
-    var deadline = Date.now() + GIVE_UP_MS;
+    var deadline = Date.now() + FIND_MS;  // a busy machine can take long to open the notebook
     while (Date.now() < deadline) {
       for (var widget of app.shell.widgets("main")) {
         if (widget.context && widget.context.path === path && widget.content && widget.content.widgets) {
@@ -64,6 +64,14 @@
     var started = Date.now(), stableSince = null;
     try {
       while (!moved && Date.now() - started < GIVE_UP_MS) {
+        // The restored workspace may bring other notebooks back and put one of them in front:
+        // the linked notebook must be the visible one (a hidden notebook lays nothing out).
+        if (!panel.isVisible) {
+          app.shell.activateById(panel.id);
+          stableSince = null;
+          await sleep(STEP_MS);
+          continue;
+        }
         var cell = notebook.widgets[index];
         var box = cell && cell.node.isConnected ? scroller(cell.node) : null;
         var offset = box ? cell.node.getBoundingClientRect().top - box.getBoundingClientRect().top : null;
