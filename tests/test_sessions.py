@@ -42,8 +42,15 @@ def test_questions_left_on_the_path_page_reach_session_3(mini, monkeypatch):
     store = Store.default()
     app = PathApp(AssessmentService(store), learner="gaby", lang="fr")
     app.course_picker.value = "1"
-    box = app.body.children[1]
-    text, module, send, status = box.children[1:]
+    def walk(wd):
+        yield wd
+        for child in getattr(wd, "children", ()) or ():
+            yield from walk(child)
+    [box] = [wd for wd in walk(app.body) if "sets-ask" in getattr(wd, "_dom_classes", ())]
+    [text] = [c for c in box.children if isinstance(c, w.Textarea)]
+    [module] = [c for c in box.children if isinstance(c, w.Dropdown)]
+    [send] = [c for c in box.children if isinstance(c, w.Button)]
+    status = box.children[-1]
     text.value = "Comment obtenir l'agrément ESUS pour une SAS ?"
     module.value = "1.3"
     send.click()
