@@ -246,13 +246,14 @@ def test_module_quiz_in_jupyterlab_by_keyboard_with_axe(site, browser):
     # Open the notebook at its setup cell, run it, walk down to the quiz cell in command mode, run it.
     lab.goto(nb_url + "#cell-id=1-1-fr-000", timeout=90_000)
     lab.locator("[data-sets-landed='1-1-fr-000']").wait_for(state="attached", timeout=90_000)
-    active = lab.locator(".jp-Notebook .jp-Cell.jp-mod-active")
+    notebook = lab.locator("[data-sets-landed='1-1-fr-000']")  # other notebooks may be open (workspace)
+    active = notebook.locator(".jp-Cell.jp-mod-active")
     # A cell run before the notebook's kernel is up is skipped: wait for it (status bar "| Idle").
     lab.get_by_text(re.compile(r"Python 3 \(ipykernel\) \| Idle")).wait_for(timeout=120_000)
     active.locator(".jp-InputPrompt").click()
     lab.keyboard.press("Shift+Enter")
     try:  # the setup cell has run once its prompt shows an execution count
-        lab.wait_for_function("() => /\\[\\d+\\]/.test(document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt')"
+        lab.wait_for_function("() => /\\[\\d+\\]/.test(document.querySelector('[data-sets-landed] .jp-CodeCell .jp-InputPrompt')"
                               "?.textContent || '')", timeout=120_000)
     except Exception:
         shot = site["home"].parent / "quiz-setup.png"
@@ -263,16 +264,16 @@ def test_module_quiz_in_jupyterlab_by_keyboard_with_axe(site, browser):
             break
         lab.keyboard.press("ArrowDown")
     lab.keyboard.press("Shift+Enter")
-    quiz = lab.locator(".sets-quiz").first
+    quiz = notebook.locator(".sets-quiz").first
     expect(quiz).to_be_visible(timeout=60_000)
     first = quiz.locator(".sets-mcq").first
     first.locator("input[type=radio]").first.focus()  # focus in an output makes its cell the active one
-    active_before = lab.evaluate("() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+    active_before = lab.evaluate("() => [...document.querySelectorAll('[data-sets-landed] .jp-Cell')]"
                                  ".findIndex(c => c.classList.contains('jp-mod-active'))")
     lab.keyboard.press("ArrowDown")
     lab.keyboard.press("ArrowDown")
     assert focused(lab)["value"] == json.dumps("c") and not focused(lab)["checked"]
-    active_after = lab.evaluate("() => [...document.querySelectorAll('.jp-Notebook .jp-Cell')]"
+    active_after = lab.evaluate("() => [...document.querySelectorAll('[data-sets-landed] .jp-Cell')]"
                                 ".findIndex(c => c.classList.contains('jp-mod-active'))")
     assert active_after == active_before, "arrow keys moved JupyterLab's cell selection"
     lab.keyboard.press(" ")
