@@ -320,3 +320,22 @@ def test_nothing_cut_off_and_saved_count_survives_reload(site, browser, width):
     expect(page.get_by_text(counts).first).to_be_visible(timeout=30_000)
     assert total > 0
     context.close()
+
+
+def test_path_page_runs_in_a_preheated_kernel(site, browser):
+    """Point 3: the page does not wait for a kernel to start: it gets one the server warmed beforehand."""
+    import urllib.request
+
+    def kernels() -> list[dict]:
+        req = urllib.request.Request(site["url"] + "api/kernels", headers={"Authorization": f"token {site['token']}"})
+        with urllib.request.urlopen(req, timeout=30) as resp:
+            return json.loads(resp.read())
+
+    deadline = time.monotonic() + 90
+    while len(kernels()) < 2 and time.monotonic() < deadline:  # the pool fills after the server starts
+        time.sleep(0.5)
+    waiting = {k["id"] for k in kernels() if k["connections"] == 0}
+    context, page = open_path_page(browser, site)
+    connected = {k["id"] for k in kernels() if k["connections"] > 0}
+    context.close()
+    assert connected and connected <= waiting, (connected, waiting)

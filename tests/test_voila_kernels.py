@@ -88,7 +88,10 @@ def test_path_page_frees_its_kernel_on_close(tmp_path):
     text = log.read_text(errors="replace")
     print(f"after {LOADS} loads/closes: {len(alive)} kernels alive; RSS server {server_mb:.0f} MB, "
           f"server + kernels {total_mb:.0f} MB; xsrf refusals: {text.count('_xsrf')}")
-    assert len(alive) <= 2, f"{len(alive)} kernels still alive after {LOADS} loads and closes of the path page"
+    # The preheated kernels waiting for the next visit (kernel_pool) are alive by design.
+    from sets_courseware.serve import jupyter_config
+    pool = jupyter_config().PooledKernelManager.pool_size
+    assert len(alive) <= 2 + pool, f"{len(alive)} kernels still alive after {LOADS} loads and closes of the path page"
     assert "'_xsrf' argument missing" not in text
     # The safety net is on: kernels left without a browser are culled.
     assert "Culling kernels with idle durations > 600 seconds" in text

@@ -25,10 +25,42 @@ import base64
 import json
 import os
 
+import time
+from queue import Empty
+
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
 from traitlets import Float, Int, List, Unicode
 
 WARMUP = "import sets_courseware.app as _sets_app; _sets_app.warm(); del _sets_app"
+
+
+class PreheatedKernelClient(AsyncKernelClient):
+    """The client Voilà opens on a preheated kernel: ready as soon as both channels answer.
+
+    jupyter_client's wait_for_ready ends by draining IOPub until it has been silent for 0.2 s
+    (plus 0.2 s to see IOPub at all), a fixed cost on every page. A kernel that has already run
+    its warm-up needs less: one kernel_info request, its reply on the shell channel and its
+    `idle` status on IOPub (which proves IOPub is connected, so no output of the page is lost).
+    """
+
+    async def wait_for_ready(self, timeout: float | None = None) -> None:
+        deadline = time.monotonic() + (timeout or 60)
+        while time.monotonic() < deadline:
+            msg_id = self.kernel_info()
+            try:
+                reply = await self.shell_channel.get_msg(timeout=1)
+                while reply["parent_header"].get("msg_id") != msg_id:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                while True:
+                    msg = await self.iopub_channel.get_msg(timeout=0.5)
+                    if (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                            and msg["content"].get("execution_state") == "idle"):
+                        self._handle_kernel_info_reply(reply)
+                        return
+            except Empty:
+                continue  # IOPub was not connected yet when the kernel answered: ask again
+        raise RuntimeError(f"kernel did not answer within {timeout} s")
 
 
 class PooledKernelManager(AsyncMappingKernelManager):
@@ -45,6 +77,7 @@ class PooledKernelManager(AsyncMappingKernelManager):
         super().__init__(**kwargs)
         self._pools: dict[str, list[asyncio.Future]] = {}
         self._pooled: set[str] = set()
+        self._clients: dict = {}
         if self.pool_size > 0:
             from tornado.ioloop import IOLoop
             IOLoop.current().add_callback(self._fill_all)
@@ -66,17 +99,25 @@ class PooledKernelManager(AsyncMappingKernelManager):
         kernel_id = await super().start_kernel(path=folder, kernel_name=self.pool_kernel_name, env=env)
         self._pooled.add(kernel_id)
         try:
-            await self._run(kernel_id, self.warmup)
+            await self._run(kernel_id, self.warmup, keep=True)
         except Exception as exc:  # a failed warm-up still leaves a started kernel: better than none
             self.log.warning("SETS kernel pool: warm-up of %s failed: %s", kernel_id, exc)
         self.log.info("SETS kernel pool: kernel %s ready for %s/", kernel_id, folder)
         return kernel_id
 
-    async def _run(self, kernel_id: str, code: str, timeout: float = 120) -> None:
-        client = self.get_kernel(kernel_id).client()
-        client.start_channels()
-        try:
+    async def _run(self, kernel_id: str, code: str, timeout: float = 120, keep: bool = False) -> None:
+        """Execute `code` silently in a kernel and wait for its reply.
+
+        The first call opens a client and waits for the kernel (jupyter_client's wait_for_ready
+        costs a few hundred milliseconds); with `keep` the client stays open, so that the
+        hand-over to a page, later, is one round trip.
+        """
+        client = self._clients.pop(kernel_id, None)
+        if client is None:
+            client = self.get_kernel(kernel_id).client()
+            client.start_channels()
             await client.wait_for_ready(timeout=timeout)
+        try:
             msg_id = client.execute(code, silent=True, store_history=False)
             while True:
                 reply = await client.get_shell_msg(timeout=timeout)
@@ -85,7 +126,10 @@ class PooledKernelManager(AsyncMappingKernelManager):
                         raise RuntimeError(reply["content"].get("evalue", "error"))
                     return
         finally:
-            client.stop_channels()
+            if keep:
+                self._clients[kernel_id] = client
+            else:
+                client.stop_channels()
 
     def _take(self, folder: str) -> asyncio.Future | None:
         pool = self._pools.get(folder)
@@ -110,6 +154,7 @@ class PooledKernelManager(AsyncMappingKernelManager):
             else:
                 self._pooled.discard(kid)
                 self._fill(folder, delay=self.fill_delay)
+                self.get_kernel(kid).client_class = f"{__name__}.PreheatedKernelClient"
                 request = {k: str(v) for k, v in env.items() if os.environ.get(k) != v}
                 blob = base64.b64encode(json.dumps(request).encode()).decode()
                 await self._run(kid, f"import base64, json, os; os.environ.update(json.loads(base64.b64decode('{blob}')))")
@@ -123,4 +168,7 @@ class PooledKernelManager(AsyncMappingKernelManager):
 
     async def shutdown_kernel(self, kernel_id, *args, **kwargs):
         self._pooled.discard(kernel_id)
+        client = self._clients.pop(kernel_id, None)
+        if client is not None:
+            client.stop_channels()
         return await super().shutdown_kernel(kernel_id, *args, **kwargs)

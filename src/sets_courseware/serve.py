@@ -77,7 +77,9 @@ def jupyter_config():
     # the server's kernel manager keeps warmed kernels for the pages of voila_app/ (kernel_pool).
     c.ServerApp.kernel_manager_class = "sets_courseware.kernel_pool.PooledKernelManager"
     c.PooledKernelManager.pool_dirs = ["voila_app"]
-    c.PooledKernelManager.pool_size = 1
+    # Two, refilled a second after one is taken: a reload or a second tab right after the first
+    # visit still finds a warm kernel; an earlier refill competes with the page being drawn.
+    c.PooledKernelManager.pool_size = 2
     c.PooledKernelManager.fill_delay = 1.0
     # Lesson links (`…/module_2_1.ipynb#cell-id=sec-2-1-3`) land on their section: a prebuilt
     # extension scrolls once the notebook is laid out (JupyterLab's own fragment scroll is racy).
