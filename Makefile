@@ -22,6 +22,7 @@ serve: install
 
 test: install
 	$(BIN)/sets validate
+	@test -f .axe/node_modules/axe-core/axe.min.js || npm install --prefix .axe --no-audit --no-fund --silent axe-core@4
 	$(BIN)/pytest -n 2 --durations=15 tests voila_app --nbval-lax
 
 test-fast: install
