@@ -382,30 +382,30 @@ class Banks:
             raise UnknownIdError(f"unknown formative item '{item_id}'", file=bank_dir("formative")) from None
 
 
-def _collect_mcq(errors: list[ContentError], cat: Catalog, folder: Path, letter: str,
-                 kind: str) -> tuple[dict[str, SummativeQuestion], dict[str, list[SummativeQuestion]]]:
-    """Single-answer questions of one bank kind: ids `<module>.<letter>N`, sub-topics of the module, a–d."""
+def _collect_mcq(errors: list[ContentError], folder: Path, model, scopes: dict[str, set[str]], scope_field: str,
+                 letter: str, kind: str) -> tuple[dict[str, SummativeQuestion], dict[str, list[SummativeQuestion]]]:
+    """Single-answer questions of one bank kind, one file per scope (a module, or a course for the
+    competence MCQ): ids `<scope>.<letter>N`, sub-topics of that scope, exactly the choices a–d."""
     questions: dict[str, SummativeQuestion] = {}
     where: dict[str, Path] = {}
-    by_module: dict[str, list[SummativeQuestion]] = {}
-    known_st = cat.subtopic_ids
-    known_modules = {m.id for m in cat.modules}
+    by_scope: dict[str, list[SummativeQuestion]] = {}
     for path in sorted(folder.glob("*.yaml")):
-        bank = gather(errors, load_summative, path)
+        bank = gather(errors, _load_model, model, path, "questions")
         if bank is None:
             continue
-        if bank.module not in known_modules:
-            errors.append(ContentError(f"unknown module '{bank.module}'", file=path, field="module"))
+        scope = getattr(bank, scope_field)
+        if scope not in scopes:
+            errors.append(ContentError(f"unknown {scope_field} '{scope}'", file=path, field=scope_field))
             continue
         for q in bank.questions:
             if q.id in questions:
                 errors.append(ContentError(f"duplicate {kind} question id (first in {where[q.id].name})", file=path, item=q.id, field="id"))
                 continue
-            if not q.id.startswith(f"{bank.module}.{letter}") or not q.id[len(bank.module) + 1 + len(letter):].isdigit():
-                errors.append(ContentError(f"{kind} question id must look like '{bank.module}.{letter}N'", file=path, item=q.id, field="id"))
+            if not q.id.startswith(f"{scope}.{letter}") or not q.id[len(scope) + 1 + len(letter):].isdigit():
+                errors.append(ContentError(f"{kind} question id must look like '{scope}.{letter}N'", file=path, item=q.id, field="id"))
             for st in q.subtopics:
-                if st not in known_st or not st.startswith(bank.module + "."):
-                    errors.append(ContentError(f"unknown sub-topic '{st}' for module {bank.module}", file=path, item=q.id, field="subtopics"))
+                if st not in scopes[scope]:
+                    errors.append(ContentError(f"unknown sub-topic '{st}' for {scope_field} {scope}", file=path, item=q.id, field="subtopics"))
             for lang in LANGS:
                 got = set(q.text(lang).choices)
                 if got != set(CHOICE_IDS):
@@ -413,47 +413,18 @@ def _collect_mcq(errors: list[ContentError], cat: Catalog, folder: Path, letter:
                                                file=path, item=q.id, field=f"{lang}.choices"))
             questions[q.id] = q
             where[q.id] = path
-            by_module.setdefault(bank.module, []).append(q)
-    return questions, by_module
-
-
-def _collect_competence(errors: list[ContentError], cat: Catalog, folder: Path
-                        ) -> tuple[dict[str, SummativeQuestion], dict[str, list[SummativeQuestion]]]:
-    """Competence MCQ items: ids `<course>.cN`, sub-topics anywhere in the course, a–d."""
-    questions: dict[str, SummativeQuestion] = {}
-    by_course: dict[str, list[SummativeQuestion]] = {}
-    known = {c.id: {s.id for s in c.subtopics} for c in cat.courses}
-    for path in sorted(folder.glob("*.yaml")):
-        bank = gather(errors, _load_model, CompetenceBank, path, "questions")
-        if bank is None:
-            continue
-        if bank.course not in known:
-            errors.append(ContentError(f"unknown course '{bank.course}'", file=path, field="course"))
-            continue
-        for q in bank.questions:
-            if q.id in questions:
-                errors.append(ContentError("duplicate competence question id", file=path, item=q.id, field="id"))
-                continue
-            if not q.id.startswith(f"{bank.course}.c") or not q.id[len(bank.course) + 2:].isdigit():
-                errors.append(ContentError(f"competence question id must look like '{bank.course}.cN'", file=path, item=q.id, field="id"))
-            for st in q.subtopics:
-                if st not in known[bank.course]:
-                    errors.append(ContentError(f"unknown sub-topic '{st}' for course {bank.course}", file=path, item=q.id, field="subtopics"))
-            for lang in LANGS:
-                got = set(q.text(lang).choices)
-                if got != set(CHOICE_IDS):
-                    errors.append(ContentError(f"needs exactly the 4 choices a, b, c, d (has {', '.join(sorted(got))})",
-                                               file=path, item=q.id, field=f"{lang}.choices"))
-            questions[q.id] = q
-            by_course.setdefault(bank.course, []).append(q)
-    return questions, by_course
+            by_scope.setdefault(scope, []).append(q)
+    return questions, by_scope
 
 
 def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
                    quiz_dir: Path | None = None, competence_dir: Path | None = None) -> tuple[Banks, list[ContentError]]:
     errors: list[ContentError] = []
-    summative, by_module = _collect_mcq(errors, cat, summative_dir, "q", "assessment")
-    quiz, quiz_by_module = _collect_mcq(errors, cat, quiz_dir, "m", "module-quiz") if quiz_dir else ({}, {})
+    modules = {m.id: {s.id for s in m.subtopics} for m in cat.modules}
+    courses = {c.id: {s.id for s in c.subtopics} for c in cat.courses}
+    summative, by_module = _collect_mcq(errors, summative_dir, SummativeBank, modules, "module", "q", "assessment")
+    quiz, quiz_by_module = (_collect_mcq(errors, quiz_dir, SummativeBank, modules, "module", "m", "module-quiz")
+                            if quiz_dir else ({}, {}))
     # The three kinds never share a question: a quiz item that repeats an assessment item
     # would let graded feedback reveal the self-assessment's answers.
     prompts = {q.fr.prompt.strip().lower(): q.id for q in summative.values()}
@@ -463,7 +434,8 @@ def _collect_banks(cat: Catalog, summative_dir: Path, formative_dir: Path,
                                        file=quiz_dir, item=q.id, field="fr.prompt"))
 
     known_st = cat.subtopic_ids
-    competence, competence_by_course = _collect_competence(errors, cat, competence_dir) if competence_dir else ({}, {})
+    competence, competence_by_course = (_collect_mcq(errors, competence_dir, CompetenceBank, courses, "course", "c",
+                                                     "competence") if competence_dir else ({}, {}))
     others = {q.fr.prompt.strip().lower(): q.id for q in [*summative.values(), *quiz.values()]}
     for q in competence.values():
         if q.fr.prompt.strip().lower() in others:
