@@ -256,3 +256,21 @@ def test_trainer_commands_go_through_the_service_on_a_hub(served, monkeypatch, c
     assert served.store.attempt_state("ana", "3", "initial")["submitted_at"] is None
     monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "tok-bo")  # a learner's token: refused
     assert main(["results", "--course", "3"]) != 0
+
+
+def test_path_page_never_says_saved_when_the_service_is_down(mini, monkeypatch):
+    from sets_courseware.app import PathApp
+    server = Server(Store(f"sqlite:///{mini / 'down.sqlite'}"))
+    app = PathApp(ServiceClient(server.url, token="tok-ana", timeout=2), learner="ana", lang="fr")
+    app.course_picker.value = "3"
+
+    def walk(wd):
+        yield wd
+        for c in getattr(wd, "children", ()) or ():
+            yield from walk(c)
+    mcqs = [c for c in walk(app.body.children[0].children[0]) if c.__class__.__name__ == "MCQ"]
+    mcqs[0].radio.value = "a"
+    assert "Enregistré" in mcqs[0].radio.status
+    server.stop()
+    mcqs[1].radio.value = "b"
+    assert "Non enregistré" in mcqs[1].radio.status and "✔" not in mcqs[1].radio.status

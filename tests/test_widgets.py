@@ -112,3 +112,18 @@ def test_quiz_survives_a_broken_answers_file(mini, tmp_path, case, lang, word):
         assert len(list(tmp_path.glob("sets-answers-3.2.json.broken-*"))) == 1
     quiz.items[0].radio.value = "c"
     assert read_answers(path) == {"3.2.m1": "c"}
+
+
+def test_a_choice_that_could_not_be_saved_is_never_announced_as_saved(mini, tmp_path, monkeypatch):
+    import os as _os
+    quiz = ModuleQuiz("3.2", banks().module_quiz("3.2"), "en", folder=tmp_path)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(_os, "replace", full_disk)
+    quiz.items[0].radio.value = "b"
+    assert "Not saved" in quiz.items[0].radio.status and "Saved" not in quiz.items[0].radio.status
+    assert "Saving failed" in quiz.progress.value
+    monkeypatch.undo()
+    quiz.items[0].radio.value = "c"
+    assert quiz.items[0].radio.status.endswith("Saved") and read_answers(answers_path("3.2", tmp_path)) == {"3.2.m1": "c"}

@@ -165,14 +165,16 @@ class PathApp:
         for q in self.service.questions(course.id):
             by_module[q.id.rsplit(".q", 1)[0]].append(q)
 
-        def on_change(qid: str, choice: str | None) -> None:
+        def on_change(qid: str, choice: str | None) -> bool:
             try:
                 self.service.save(self.learner, course.id, kind, qid, choice)
-                responses[qid] = choice
-                done = sum(1 for m in mcqs if m.radio.value is not None)
-                status.value = f'<p aria-live="polite">{html.escape(t("path.draft_saved", self.lang, done=done, total=len(mcqs)))}</p>'
             except SetsError as exc:
                 status.value = f'<p role="alert">{html.escape(t("path.error", self.lang, error=exc))}</p>'
+                return False
+            responses[qid] = choice
+            done = sum(1 for m in mcqs if m.radio.value is not None)
+            status.value = f'<p aria-live="polite">{html.escape(t("path.draft_saved", self.lang, done=done, total=len(mcqs)))}</p>'
+            return True
 
         number = 0
         for module in course.modules:

@@ -26,6 +26,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "answers.structure": {"fr": "il ne contient pas la liste de réponses attendue", "en": "it does not hold the expected list of answers"},
     "answers.bad_choice": {"fr": "un choix n'est pas l'une des lettres a, b, c, d", "en": "a choice is not one of the letters a, b, c, d"},
     "quiz.save_failed": {"fr": "Échec de l'enregistrement : {error}", "en": "Saving failed: {error}"},
+    "quiz.not_saved": {"fr": "Non enregistré : choisissez à nouveau dans un instant", "en": "Not saved: choose again in a moment"},
     "question": {"fr": "Question {n}", "en": "Question {n}"},
     "check.title": {"fr": "Vérifiez votre compréhension", "en": "Check your understanding"},
     "check.button": {"fr": "Vérifier", "en": "Check"},

@@ -54,7 +54,7 @@ class MCQ(w.VBox):
     """A single-answer summative question. Holds no key: it only reports the choice."""
 
     def __init__(self, question: SummativeQuestion, lang: str, number: int, value: str | None,
-                 on_change: Callable[[str, str | None], None]):
+                 on_change: Callable[[str, str | None], bool]):
         self.question = question
         text = question.text(lang)
         self._lang = lang
@@ -72,7 +72,10 @@ class MCQ(w.VBox):
         return ("✔ " + t("quiz.saved", lang)) if saved else t("quiz.not_answered", lang)
 
     def _changed(self, change) -> None:
-        self._on_change(self.question.id, change["new"])
+        # on_change says whether the choice was saved: never announce "saved" for a lost choice.
+        if self._on_change(self.question.id, change["new"]) is False:
+            self.radio.status = "⚠ " + t("quiz.not_saved", self._lang)
+            return
         self.radio.status = self.status_text(self._lang, change["new"] is not None)
 
 
@@ -97,13 +100,14 @@ class ModuleQuiz(w.VBox):
         super().__init__(header + self.items + [self.progress])
         self.add_class("sets-quiz")
 
-    def _save(self, question_id: str, choice: str | None) -> None:
+    def _save(self, question_id: str, choice: str | None) -> bool:
         try:
             self.file.save(question_id, choice)
         except OSError as exc:
             self.progress.value = f'<p role="alert">{html.escape(t("quiz.save_failed", self.lang, error=exc))}</p>'
-            return
+            return False
         self._update_progress()
+        return True
 
     def _update_progress(self) -> None:
         done = sum(1 for it in self.items if it.question.id in self.file.answers)
