@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .answers import MAX_BYTES as ANSWERS_MAX_BYTES
 from .answers import answers_path
-from .grading import assignment_id, direct_score, parse_assignment
+from .grading import direct_score, parse_assignment
 
 NOTEBOOK_MAX_BYTES = 20 * 1024 * 1024
 TIMESTAMP_MAX_BYTES = 1024
@@ -306,4 +306,4 @@ def export_rows(graders: Path) -> list[dict]:
     return rows
 
 
-__all__ = ["Outcome", "assignment_id", "export_rows", "grade_all", "intake", "summary_table"]
+__all__ = ["Outcome", "export_rows", "grade_all", "intake", "summary_table"]

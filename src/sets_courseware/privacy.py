@@ -668,20 +668,6 @@ def controller() -> dict:
     return {"name": s.privacy_controller or None, "contact": s.privacy_contact or None}
 
 
-PLACE_NAMES = {
-    "store": {"fr": "base de l'évaluation (auto-évaluations, évaluations finales, résultats, questions)",
-              "en": "assessment store (self-assessments, final evaluations, results, questions)"},
-    "answers": {"fr": "fichiers de réponses des quiz, à côté des notebooks", "en": "quiz answers files beside the notebooks"},
-    "local-name": {"fr": "nom mémorisé par la page du parcours", "en": "name remembered by the path page"},
-    "gradebook": {"fr": "carnet de notes nbgrader", "en": "nbgrader gradebook"},
-    "grading": {"fr": "dossiers de correction (rendus, copies, corrections, retours, journaux)",
-                "en": "grading folders (submissions, copies, autograded, feedback, logs)"},
-    "reports": {"fr": "rapports et exports de notes", "en": "grading reports and grade exports"},
-    "exchange": {"fr": "échange nbgrader (rendus, retours publiés)", "en": "nbgrader exchange (submissions, released feedback)"},
-    "certificates": {"fr": "certificats", "en": "certificates"},
-}
-
-
 def summary(index: dict, lang: str) -> str:
     from .i18n import t
     lines = [t("privacy.export.title", lang, learner=index["learner"]),
@@ -689,8 +675,7 @@ def summary(index: dict, lang: str) -> str:
     if not index["items"]:
         lines.append(t("privacy.export.nothing", lang))
     for place, n in index["places"].items():
-        lines.append(f"- {PLACE_NAMES.get(place, {}).get(lang, place)} : {n}" if lang == "fr"
-                     else f"- {PLACE_NAMES.get(place, {}).get(lang, place)}: {n}")
+        lines.append(t("privacy.place.count", lang, place=t(f"privacy.place.{place}", lang), n=n))
     lines.append("")
     for item in index["items"]:
         lines.append(f"  {item['file']}  ←  {item['source']}  ({item['what']})")
