@@ -204,22 +204,16 @@ def dumps(nb) -> str:
 
 def build_all(check_only: bool = False) -> list[Path]:
     """Build every notebook from content/; returns the notebooks that changed (or would change)."""
-    changed: list[Path] = []
     errors: list[ContentError] = []
+    built: list[tuple[Path, object]] = []
     for path in source_files():
         src = gather(errors, parse_source, path)
         out = gather(errors, target_path, src) if src is not None else None
-        if out is None:
-            continue
-        text = dumps(build_notebook(src))
-        if not out.exists() or out.read_text(encoding="utf-8") != text:
-            changed.append(out)
-            if not check_only:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                tmp = out.with_suffix(".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(out)
-    for out, nb in [*competence_notebooks(), *(gather(errors, glossary_notebooks) or [])]:
+        if out is not None:
+            built.append((out, build_notebook(src)))
+    built += [*competence_notebooks(), *(gather(errors, glossary_notebooks) or [])]
+    changed: list[Path] = []
+    for out, nb in built:
         text = dumps(nb)
         if not out.exists() or out.read_text(encoding="utf-8") != text:
             changed.append(out)
