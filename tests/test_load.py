@@ -130,6 +130,8 @@ def test_database_killed_mid_load_loses_no_acknowledged_answer(pg, tmp_path):
     assert pg.kills == 1
     assert checks and "store is unavailable for a moment" in checks[0], checks
     assert run.retried.get("HTTP 503", 0) > 0, run.retried
+    # while the database is down, a save is refused within seconds, never left hanging
+    assert max(run.save_ms) < 2500, sorted(run.save_ms)[-3:]
     assert_clean(db_url, run, 20 * len(LEARNERS))
     log = (tmp_path / "service.log").read_text(errors="replace")
     assert "Traceback" not in log  # an outage is a logged warning, not a crash
@@ -150,7 +152,7 @@ def _writer(url: str, who: str, n: int, errors) -> None:
 def test_sqlite_store_takes_several_writing_processes_without_locking_errors(mini, tmp_path):
     from sets_courseware.store import Store
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    Store(url).engine.dispose()
+    Store(url).dispose()
     ctx = multiprocessing.get_context("fork")
     errors = ctx.Queue()
     procs = [ctx.Process(target=_writer, args=(url, f"w{i}", 40, errors)) for i in range(4)]

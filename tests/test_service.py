@@ -274,3 +274,42 @@ def test_path_page_never_says_saved_when_the_service_is_down(mini, monkeypatch):
     server.stop()
     mcqs[1].radio.value = "b"
     assert "Non enregistré" in mcqs[1].radio.status and "✔" not in mcqs[1].radio.status
+
+
+# -- group commit (SQLite) ------------------------------------------------------------------------------
+def test_saves_arriving_together_share_one_commit_and_fail_together(mini):
+    """The saves queued in one turn of the event loop are committed together (one fsync); a
+    submitted attempt in the batch is refused on its own; a failed commit fails every save of
+    the batch and keeps none of them."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    from sets_courseware.service import StoreWriter
+
+    store = Store(f"sqlite:///{mini / 'group.sqlite'}")
+    service = AssessmentService(store)
+    for who in ("ana", "bo", "cleo"):
+        store.save_response(who, "1", "initial", "1.1.q1", "a")
+    service.submit("cleo", "1", "initial")
+    commits = []
+    event.listen(store.engine, "commit", lambda conn: commits.append(1))
+    writer = StoreWriter(service)
+
+    async def together(jobs):
+        return await asyncio.gather(*(writer.save(*job) for job in jobs), return_exceptions=True)
+
+    jobs = [("ana", "1", "initial", "1.1.q2", "b"), ("bo", "1", "initial", "1.1.q2", "c"),
+            ("cleo", "1", "initial", "1.1.q2", "d"), ("ana", "1", "initial", "1.1.q3", "d")]
+    outcome = asyncio.run(together(jobs))
+    assert outcome[:2] == [None, None] and outcome[3] is None
+    assert isinstance(outcome[2], AttemptError) and "already submitted" in str(outcome[2])
+    assert len(commits) == 1  # three saves, one transaction (cleo's refusal writes nothing)
+    assert store.responses("ana", "1", "initial") == {"1.1.q1": "a", "1.1.q2": "b", "1.1.q3": "d"}
+
+    def broken(items):  # the batch's transaction fails (a full disk at commit): rolled back as a whole
+        raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+
+    store.save_choices = broken
+    outcome = asyncio.run(together([("ana", "1", "initial", "1.1.q4", "a"), ("bo", "1", "initial", "1.1.q4", "b")]))
+    assert all(isinstance(o, OperationalError) for o in outcome), outcome
+    assert "1.1.q4" not in store.responses("ana", "1", "initial") and "1.1.q4" not in store.responses("bo", "1", "initial")

@@ -1,8 +1,9 @@
 """The store (once per learner and course, trainer reset) and the path page driven in-process."""
 
 import json
-import re
 import os
+import re
+import time
 
 import ipywidgets as w
 import pytest
@@ -32,7 +33,7 @@ def store(request, mini):
         conn.execute(text(f"CREATE DATABASE {name}"))
     store = Store(url.rsplit("/", 1)[0] + "/" + name)
     yield store
-    store.engine.dispose()
+    store.dispose()
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE {name}"))
     admin.dispose()
@@ -160,3 +161,100 @@ def test_migrations_match_the_models(tmp_path):
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
+
+
+# -- saves racing a submission, the fast save paths --------------------------------------------------
+def test_a_save_racing_the_submission_is_either_scored_or_refused(store):
+    """Saves keep coming while the learner submits (two tabs, a slow network): every acknowledged
+    save made before the submission is in the results, every later one is refused; the results
+    always match the stored answers. On PostgreSQL this needs the save's share lock and the
+    submission's row lock (without them, a save could commit between the submission's read of
+    the answers and its commit)."""
+    import threading
+
+    svc = AssessmentService(store)
+    scorer = svc._scorer("3")
+    questions = [q.id for q in banks().course_questions("3")]
+    for round_ in range(8):
+        who = f"racer-{round_}"
+        svc.save(who, "3", "initial", questions[0], "a")
+        stop = threading.Event()
+        acked: list[tuple[str, str]] = []
+        refused = []
+
+        def saver(k0: int) -> None:
+            k = k0
+            while not stop.is_set():
+                qid, choice = questions[k % len(questions)], "abcd"[(k // 3) % 4]
+                try:
+                    svc.save(who, "3", "initial", qid, choice)
+                    acked.append((qid, choice))
+                except AttemptError:
+                    refused.append(qid)
+                    return
+                k += 1
+
+        errors = []
+
+        def guarded(k0: int) -> None:
+            try:
+                saver(k0)
+            except Exception as exc:  # noqa: BLE001 - any other failure is the finding
+                errors.append(repr(exc))
+
+        threads = [threading.Thread(target=guarded, args=(i * 7,)) for i in range(3)]
+        for t in threads:
+            t.start()
+        try:
+            deadline = time.monotonic() + 10
+            while len(acked) < 20 * (round_ + 1) % 50 + 5 and time.monotonic() < deadline and not errors:
+                stop.wait(0.001)
+            assert not errors, errors[:3]
+            svc.submit(who, "3", "initial")
+        finally:
+            stop.set()
+            for t in threads:
+                t.join(10)
+        assert not errors, errors[:3]
+        state = store.attempt_state(who, "3", "initial")
+        assert state["submitted_at"] is not None
+        assert state["results"] == scorer(state["responses"]), f"round {round_}: results do not match the answers"
+        # what was acknowledged last per question is what is stored, unless a later save was refused
+        assert store.save_choices([(who, "3", "initial", questions[0], "b")]) == [False]  # submitted: no draft
+
+
+def test_fast_save_paths_and_the_general_one(store):
+    assert store.save_choices([("nadia", "1", "initial", "1.1.q1", "a")]) == [False]  # no draft yet
+    store.save_response("nadia", "1", "initial", "1.1.q1", "a")  # creates it
+    assert store.save_choices([("nadia", "1", "initial", "1.1.q1", "b"), ("nadia", "1", "initial", "1.1.q2", "c"),
+                               ("omar", "1", "initial", "1.1.q1", "d"), ("nadia", "1", "initial", "1.1.q1", "d")]) \
+        == [True, True, False, True]  # in order: the later choice wins; omar has no draft
+    assert store.responses("nadia", "1", "initial") == {"1.1.q1": "d", "1.1.q2": "c"}
+    assert store.responses("omar", "1", "initial") == {}
+    store.save_response("nadia", "1", "initial", "1.1.q2", None)  # a cleared choice
+    assert store.responses("nadia", "1", "initial") == {"1.1.q1": "d"}
+
+
+def test_postgresql_async_save_survives_a_dropped_connection(store):
+    """The path the service takes on PostgreSQL: psycopg's async pool on the event loop. A
+    connection the server dropped (as after a restart) costs a retry, not a failed save."""
+    import asyncio
+
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("the asynchronous save path is PostgreSQL's")
+    store.save_response("ines", "1", "initial", "1.1.q1", "a")
+    from sqlalchemy import text
+
+    async def scenario():
+        assert await store.save_choice_async("ines", "1", "initial", "1.1.q1", "b") is True
+        assert await store.save_choice_async("zoe", "1", "initial", "1.1.q1", "b") is False  # no draft
+        # the server ends every session of this database but ours: the pool's connection is dead
+        with store._autocommit.connect() as conn:
+            killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
+        assert killed >= 1
+        assert await store.save_choice_async("ines", "1", "initial", "1.1.q2", "c") is True
+        await store.close_async()
+
+    asyncio.run(scenario())
+    assert store.responses("ines", "1", "initial") == {"1.1.q1": "b", "1.1.q2": "c"}

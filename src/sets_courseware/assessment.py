@@ -19,6 +19,7 @@ class AssessmentService:
         self._store = store
         self._keys = keys
         self.rules = rules or PathRules.from_env()
+        self._question_ids: dict[str, frozenset[str]] = {}
 
     @property
     def store(self):
@@ -31,12 +32,18 @@ class AssessmentService:
     def questions(self, course_id: str):
         return banks().course_questions(course_id)
 
-    def save(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
-        catalog().course(course_id)
-        valid = {q.id for q in self.questions(course_id)}
+    def check_question(self, course_id: str, question_id: str) -> None:
+        """UnknownIdError unless the course exists and the question is one of its self-assessment's."""
+        valid = self._question_ids.get(course_id)
+        if valid is None:
+            catalog().course(course_id)
+            valid = self._question_ids[course_id] = frozenset(q.id for q in self.questions(course_id))
         if question_id not in valid:
             from .errors import UnknownIdError
             raise UnknownIdError(f"question '{question_id}' is not in course {course_id}")
+
+    def save(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
+        self.check_question(course_id, question_id)
         self.store.save_response(learner, course_id, kind, question_id, choice)
 
     def _scorer(self, course_id: str):

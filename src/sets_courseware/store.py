@@ -7,13 +7,14 @@ callable and stores only results, never keys.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 from pathlib import Path
 from typing import Callable, Literal
 
 from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, create_engine,
-                        event, select)
+                        bindparam, event, select, update)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 from .errors import AttemptError, UnknownIdError
@@ -104,6 +105,17 @@ class Certificate(Base):
     jwt: Mapped[str] = mapped_column(Text)
 
 
+def _dialect_insert(dialect: str):
+    """INSERT … ON CONFLICT of the two databases we support."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect}")
+    return insert
+
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -135,9 +147,9 @@ class Store:
                 if Path(f"{db}{extra}").exists():
                     private_file(Path(f"{db}{extra}"))
         self.url = url
-        # pre-ping: after a database restart, pooled connections are dead; check each on checkout
-        # rather than fail one request per stale connection.
-        self.engine = create_engine(url, future=True, pool_pre_ping=True)
+        # pre-ping: after a database server restart, pooled connections are dead; check each on
+        # checkout rather than fail one request per stale connection. A SQLite file has no server.
+        self.engine = create_engine(url, future=True, pool_pre_ping=not url.startswith("sqlite"))
         if self.engine.dialect.name == "sqlite":
             @event.listens_for(self.engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):  # WAL: readers do not block the writer
@@ -148,6 +160,17 @@ class Store:
                 cur.close()
         migrate(self.engine)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._upsert = None
+        self._async_pool = None  # (loop, psycopg_pool.AsyncConnectionPool, SQL): save_choice_async
+        #: PostgreSQL: a pool of its own for single saves, in autocommit, without the ping
+        self._autocommit = None if self.engine.dialect.name == "sqlite" else create_engine(
+            url, future=True, isolation_level="AUTOCOMMIT")
+
+    def dispose(self) -> None:
+        """Close every pooled connection (before dropping or restoring a database, at exit)."""
+        self.engine.dispose()
+        if self._autocommit is not None:
+            self._autocommit.dispose()
 
     @classmethod
     def default(cls) -> "Store":
@@ -179,7 +202,8 @@ class Store:
                 row.cohort = cohort
             return row.id
 
-    def _attempt(self, s: Session, learner: str, course_id: str, kind: str, create: bool) -> Attempt | None:
+    def _attempt(self, s: Session, learner: str, course_id: str, kind: str, create: bool,
+                 lock: bool = False) -> Attempt | None:
         if kind not in KINDS:
             raise AttemptError(f"unknown attempt kind '{kind}'", hint="initial or final")
         lid = s.scalar(select(Learner.id).where(Learner.name == learner))
@@ -190,8 +214,9 @@ class Store:
             s.add(lid)
             s.flush()
             lid = lid.id
-        att = s.scalar(select(Attempt).where(Attempt.learner_id == lid, Attempt.course_id == course_id,
-                                             Attempt.kind == kind))
+        query = select(Attempt).where(Attempt.learner_id == lid, Attempt.course_id == course_id, Attempt.kind == kind)
+        # lock: the row is held until commit (PostgreSQL; SQLite has one writer at a time anyway)
+        att = s.scalar(query.with_for_update() if lock else query)
         if att is None and create:
             att = Attempt(learner_id=lid, course_id=course_id, kind=kind)
             s.add(att)
@@ -199,8 +224,18 @@ class Store:
         return att
 
     # responses -------------------------------------------------------------
-    def save_response(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None) -> None:
-        """Save one choice of a draft attempt at once (upsert); refuses after submission."""
+    def save_response(self, learner: str, course_id: str, kind: str, question_id: str, choice: str | None,
+                      fast: bool = True) -> None:
+        """Save one choice of a draft attempt at once (upsert); refuses after submission.
+
+        The common case (a choice in a draft attempt that exists) is one statement and one commit:
+        an upsert whose SELECT finds the draft by learner, course and kind and share-locks it, so
+        a submission running at the same moment either sees this answer or makes it fail (on
+        PostgreSQL; SQLite takes one writer at a time). Anything else (first answer, a cleared
+        choice, a submitted attempt) takes the general path below (directly with fast=False, for a
+        caller that has just tried the fast one)."""
+        if fast and choice is not None and kind in KINDS and self.save_choices([(learner, course_id, kind, question_id, choice)])[0]:
+            return
         with self._session.begin() as s:
             att = self._attempt(s, learner, course_id, kind, create=True)
             if att.submitted_at is not None:
@@ -214,6 +249,94 @@ class Store:
                 s.add(Response(attempt_id=att.id, question_id=question_id, choice=choice))
             else:
                 row.choice = choice
+
+    def _upsert_statement(self):
+        """INSERT … SELECT the learner's draft … ON CONFLICT DO UPDATE … RETURNING, built once."""
+        if self._upsert is None:
+            draft = (select(Attempt.id, bindparam("question_id", type_=String()), bindparam("choice", type_=String()),
+                            bindparam("saved_at", type_=DateTime(timezone=True)))
+                     .join(Learner, Learner.id == Attempt.learner_id)
+                     .where(Learner.name == bindparam("learner"), Attempt.course_id == bindparam("course_id"),
+                            Attempt.kind == bindparam("kind"), Attempt.submitted_at.is_(None))
+                     .with_for_update(read=True, of=Attempt))
+            insert = _dialect_insert(self.engine.dialect.name)(Response)
+            stmt = insert.from_select(["attempt_id", "question_id", "choice", "saved_at"], draft)
+            stmt = stmt.on_conflict_do_update(index_elements=["attempt_id", "question_id"],
+                                              set_={"choice": stmt.excluded.choice, "saved_at": stmt.excluded.saved_at})
+            # RETURNING rather than rowcount: SQLAlchemy reports -1 for INSERT … SELECT on psycopg.
+            # Built once: building the statement costs more than SQLite's commit.
+            self._upsert = stmt.returning(Response.attempt_id)
+        return self._upsert
+
+    def save_choices(self, items: list[tuple[str, str, str, str, str]]) -> list[bool]:
+        """Save (learner, course, kind, question, choice) items into their drafts, in order, in one
+        transaction: one commit, one fsync for all (the service's group commit). Per item, True
+        when saved; False when there is no draft to save into (not started, or submitted): those
+        go through `save_response`. Nothing is saved when this raises."""
+        now = _now()
+        params = [{"learner": learner, "course_id": course_id, "kind": kind, "question_id": qid, "choice": choice,
+                   "saved_at": now} for learner, course_id, kind, qid, choice in items]
+        if len(params) == 1 and self._autocommit is not None:
+            return [self._upsert_alone(params[0])]
+        with self.engine.begin() as conn:
+            return [conn.execute(self._upsert_statement(), p).first() is not None for p in params]
+
+    async def save_choice_async(self, learner: str, course_id: str, kind: str, question_id: str, choice: str) -> bool:
+        """PostgreSQL, from an event loop: `save_choices` for one item, as one statement on one of
+        psycopg's asynchronous connections (autocommit, pooled): no thread to hand it to and
+        back, one round trip. Same SQL, same locks. True when saved into the learner's draft;
+        False when there is none (the caller takes the general path, `save_response`).
+
+        The server restarted: a stale connection fails, the pool discards it, the statement is
+        sent again (nothing of it was committed). The server is down: a
+        connection is awaited for 1 s at most, then psycopg_pool.PoolTimeout (the service
+        answers 503: send again)."""
+        import psycopg
+        from psycopg_pool import PoolTimeout
+        if self._async_pool is None or self._async_pool[0] is not asyncio.get_running_loop():
+            from psycopg_pool import AsyncConnectionPool
+            conninfo = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            pool = AsyncConnectionPool(conninfo, min_size=1, max_size=8, open=False, timeout=1.0,
+                                       kwargs={"autocommit": True}, name="sets-store-saves")
+            await pool.open()
+            self._async_pool = (asyncio.get_running_loop(), pool,
+                                str(self._upsert_statement().compile(dialect=self.engine.dialect)))
+        _, pool, sql = self._async_pool
+        params = {"learner": learner, "course_id": course_id, "kind": kind, "question_id": question_id,
+                  "choice": choice, "saved_at": _now()}
+        # A connection the server dropped fails at once and the pool discards it: try again, at
+        # most once per connection the pool can hold. A server that is down makes the pool wait
+        # for a new connection instead, and that ends with PoolTimeout, not here.
+        for attempt in range(pool.max_size + 1):
+            try:
+                async with pool.connection() as conn:
+                    cur = await conn.execute(sql, params)
+                    return await cur.fetchone() is not None
+            except PoolTimeout:  # (an OperationalError too) the server is down: say so now
+                raise
+            except psycopg.OperationalError:
+                if attempt == pool.max_size:
+                    raise
+        raise AssertionError("unreachable")
+
+    async def close_async(self) -> None:
+        if self._async_pool is not None:
+            await self._async_pool[1].close()
+            self._async_pool = None
+
+    def _upsert_alone(self, params: dict, retry: bool = True) -> bool:
+        """One save as one statement, its own transaction (PostgreSQL): one round trip to the server
+        instead of BEGIN, INSERT, COMMIT and the pool's ping. A connection the server dropped (a
+        restart) is detected by the statement itself: it is sent once more on a fresh connection;
+        nothing of it was committed."""
+        from sqlalchemy.exc import DBAPIError
+        try:
+            with self._autocommit.connect() as conn:
+                return conn.execute(self._upsert_statement(), params).first() is not None
+        except DBAPIError as exc:
+            if retry and exc.connection_invalidated:
+                return self._upsert_alone(params, retry=False)
+            raise
 
     def responses(self, learner: str, course_id: str, kind: str) -> dict[str, str]:
         with self._session() as s:
@@ -235,7 +358,15 @@ class Store:
         if kind == "final" and self.attempt_state(learner, course_id, "initial")["submitted_at"] is None:
             raise AttemptError("the final evaluation opens after the initial self-assessment", item=learner)
         with self._session.begin() as s:
-            att = self._attempt(s, learner, course_id, kind, create=True)
+            # Locked before the answers are read: a save still in flight commits first (and is
+            # scored), a later one finds the attempt submitted and is refused.
+            att = self._attempt(s, learner, course_id, kind, create=True, lock=True)
+            if self.engine.dialect.name == "sqlite":
+                # pysqlite opens the transaction at the first write, and SQLite ignores FOR UPDATE:
+                # a write first takes SQLite's write lock, so the answers read next are the latest
+                # and stay so until the commit.
+                s.execute(update(Attempt).where(Attempt.id == att.id).values(kind=Attempt.kind))
+                s.refresh(att)
             if att.submitted_at is not None:
                 raise AttemptError(f"the {kind} evaluation of course {course_id} was already submitted",
                                    item=learner, hint="a trainer can reset it with `sets reset`")
