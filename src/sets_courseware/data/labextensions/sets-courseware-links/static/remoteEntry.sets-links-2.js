@@ -92,6 +92,14 @@
     } finally {
       events.forEach(function (e) { notebook.node.removeEventListener(e, stop, true); });
     }
+    // The learner lands on the section as text. Seen once on a loaded machine: the notebook had
+    // gone to edit mode on the target (a focus event while its Markdown was still being laid
+    // out), showing the heading's source. Unless the learner acted meanwhile, back to reading.
+    var landed = notebook.widgets[index];
+    if (!moved && landed && landed.model.type === "markdown" && !landed.rendered) {
+      notebook.mode = "command";
+      landed.rendered = true;
+    }
     notebook.node.setAttribute("data-sets-landed", t.cellId);
   }
 
