@@ -235,13 +235,13 @@ def test_fast_save_paths_and_the_general_one(store):
     assert store.responses("nadia", "1", "initial") == {"1.1.q1": "d"}
 
 
+@pytest.mark.parametrize("store", ["postgresql"], indirect=True)
 def test_postgresql_async_save_survives_a_dropped_connection(store):
     """The path the service takes on PostgreSQL: psycopg's async pool on the event loop. A
     connection the server dropped (as after a restart) costs a retry, not a failed save."""
     import asyncio
 
-    if store.engine.dialect.name != "postgresql":
-        pytest.skip("the asynchronous save path is PostgreSQL's")
+    assert store.engine.dialect.name == "postgresql"
     store.save_response("ines", "1", "initial", "1.1.q1", "a")
     from sqlalchemy import text
 
