@@ -425,7 +425,7 @@ def audit(db_url: str, run: Run, course: str) -> Audit:
                 out.half_written += 1
                 out.problems.append(f"{name}: results do not match the stored answers")
     finally:
-        store.dispose()
+        store.engine.dispose()
     return out
 
 

@@ -152,7 +152,7 @@ def _writer(url: str, who: str, n: int, errors) -> None:
 def test_sqlite_store_takes_several_writing_processes_without_locking_errors(mini, tmp_path):
     from sets_courseware.store import Store
     url = f"sqlite:///{tmp_path / 'shared.sqlite'}"
-    Store(url).dispose()
+    Store(url).engine.dispose()
     ctx = multiprocessing.get_context("fork")
     errors = ctx.Queue()
     procs = [ctx.Process(target=_writer, args=(url, f"w{i}", 40, errors)) for i in range(4)]

@@ -128,7 +128,7 @@ def deployment(mini, monkeypatch):
     (base / "exchange" / "sets" / "outbound" / ASSIGNMENT).mkdir(parents=True)
     (base / "exchange" / "sets" / "outbound" / ASSIGNMENT / "module_3_2.ipynb").write_text("{}")
     yield base, store, files
-    store.dispose()
+    store.engine.dispose()
 
 
 def run_cli(capsys, *args) -> dict:
@@ -184,7 +184,7 @@ def test_erase_leaves_nothing_of_the_learner_and_everything_of_another(deploymen
     for f in files[ANA]:
         assert not f.exists(), f"left after erase: {f}"
     # Not a byte of the learner's name anywhere: files, the store (free pages, WAL), the gradebook.
-    store.dispose()
+    store.engine.dispose()
     for path, raw in all_bytes(base).items():
         assert ANA.encode() not in raw, f"{ANA} still in {path}"
     assert (base / "exchange" / "sets" / "outbound" / ASSIGNMENT / "module_3_2.ipynb").exists()
@@ -296,13 +296,13 @@ def _backup_restore(url: str, tmp_path: Path, monkeypatch, capsys, suffix: str) 
     store.reset(BO, "3", "initial")
     from sets_courseware.privacy import Deployment, erase
     erase(ANA, Deployment(store=store))
-    store.dispose()
+    store.engine.dispose()
     assert main(["restore", str(backup)]) == 0
     assert "restored" in capsys.readouterr().out
     again = Store(url)
     assert {n: again.attempt_state(n, "3", "initial") for n in (ANA, BO)} == saved
     assert again.attempt_state("carla-n", "3", "initial")["submitted_at"] is None
-    again.dispose()
+    again.engine.dispose()
     junk = tmp_path / "junk"
     junk.write_bytes(b"not a backup")
     assert main(["restore", str(junk)]) == 2

@@ -179,7 +179,7 @@ def test_written_files_are_owner_only(env, tmp_path):
             assert path.exists() and _mode(path) == 0o600, path
         # A store from an older version (0644 file, 0755 home) is tightened when opened.
         Store._default = None
-        store.dispose()
+        store.engine.dispose()
         os.chmod(db, 0o644)
         os.chmod(home, 0o755)
         Store.default()

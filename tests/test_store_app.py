@@ -33,7 +33,7 @@ def store(request, mini):
         conn.execute(text(f"CREATE DATABASE {name}"))
     store = Store(url.rsplit("/", 1)[0] + "/" + name)
     yield store
-    store.dispose()
+    store.engine.dispose()
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE {name}"))
     admin.dispose()
@@ -249,7 +249,7 @@ def test_postgresql_async_save_survives_a_dropped_connection(store):
         assert await store.save_choice_async("ines", "1", "initial", "1.1.q1", "b") is True
         assert await store.save_choice_async("zoe", "1", "initial", "1.1.q1", "b") is False  # no draft
         # the server ends every session of this database but ours: the pool's connection is dead
-        with store._autocommit.connect() as conn:
+        with store.engine.connect() as conn:
             killed = conn.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                        "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar()
         assert killed >= 1

@@ -125,4 +125,4 @@ def restore(url: str, backup_file: Path) -> None:
         if proc.returncode:
             raise SetsError(f"pg_restore failed (nothing was changed): {proc.stderr.strip()[-500:]}", file=backup_file)
     from .store import Store
-    Store(url).dispose()  # migrates an older backup to this version's schema
+    Store(url).engine.dispose()  # migrates an older backup to this version's schema

@@ -66,10 +66,10 @@ def store_unavailable(exc: BaseException | None) -> bool:
         return True
     if isinstance(exc, DBAPIError):
         return bool(exc.connection_invalidated)
-    # PostgreSQL saves made with psycopg's asynchronous pool (Store.save_choice_async)
+    # PostgreSQL saves made with psycopg's asynchronous pool (Store.save_choice_async); its
+    # PoolTimeout, when the server is down, is an OperationalError too
     psycopg = sys.modules.get("psycopg")
-    pool = sys.modules.get("psycopg_pool")
-    return bool((psycopg and isinstance(exc, psycopg.OperationalError)) or (pool and isinstance(exc, pool.PoolTimeout)))
+    return bool(psycopg and isinstance(exc, psycopg.OperationalError))
 
 
 class StoreWriter:

@@ -106,13 +106,13 @@ class Certificate(Base):
 
 
 def _dialect_insert(dialect: str):
-    """INSERT … ON CONFLICT of the two databases we support."""
+    """INSERT … ON CONFLICT of SQLite and PostgreSQL; None for another database."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     elif dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert
     else:
-        raise NotImplementedError(f"the store supports SQLite and PostgreSQL, not {dialect}")
+        return None
     return insert
 
 
@@ -162,15 +162,6 @@ class Store:
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._upsert = None
         self._async_pool = None  # (loop, psycopg_pool.AsyncConnectionPool, SQL): save_choice_async
-        #: PostgreSQL: a pool of its own for single saves, in autocommit, without the ping
-        self._autocommit = None if self.engine.dialect.name == "sqlite" else create_engine(
-            url, future=True, isolation_level="AUTOCOMMIT")
-
-    def dispose(self) -> None:
-        """Close every pooled connection (before dropping or restoring a database, at exit)."""
-        self.engine.dispose()
-        if self._autocommit is not None:
-            self._autocommit.dispose()
 
     @classmethod
     def default(cls) -> "Store":
@@ -251,7 +242,11 @@ class Store:
                 row.choice = choice
 
     def _upsert_statement(self):
-        """INSERT … SELECT the learner's draft … ON CONFLICT DO UPDATE … RETURNING, built once."""
+        """INSERT … SELECT the learner's draft … ON CONFLICT DO UPDATE … RETURNING, built once
+        (None on a database other than SQLite and PostgreSQL: every save takes the general path)."""
+        insert = _dialect_insert(self.engine.dialect.name)
+        if insert is None:
+            return None
         if self._upsert is None:
             draft = (select(Attempt.id, bindparam("question_id", type_=String()), bindparam("choice", type_=String()),
                             bindparam("saved_at", type_=DateTime(timezone=True)))
@@ -259,8 +254,7 @@ class Store:
                      .where(Learner.name == bindparam("learner"), Attempt.course_id == bindparam("course_id"),
                             Attempt.kind == bindparam("kind"), Attempt.submitted_at.is_(None))
                      .with_for_update(read=True, of=Attempt))
-            insert = _dialect_insert(self.engine.dialect.name)(Response)
-            stmt = insert.from_select(["attempt_id", "question_id", "choice", "saved_at"], draft)
+            stmt = insert(Response).from_select(["attempt_id", "question_id", "choice", "saved_at"], draft)
             stmt = stmt.on_conflict_do_update(index_elements=["attempt_id", "question_id"],
                                               set_={"choice": stmt.excluded.choice, "saved_at": stmt.excluded.saved_at})
             # RETURNING rather than rowcount: SQLAlchemy reports -1 for INSERT … SELECT on psycopg.
@@ -276,10 +270,11 @@ class Store:
         now = _now()
         params = [{"learner": learner, "course_id": course_id, "kind": kind, "question_id": qid, "choice": choice,
                    "saved_at": now} for learner, course_id, kind, qid, choice in items]
-        if len(params) == 1 and self._autocommit is not None:
-            return [self._upsert_alone(params[0])]
+        stmt = self._upsert_statement()
+        if stmt is None:
+            return [False] * len(params)
         with self.engine.begin() as conn:
-            return [conn.execute(self._upsert_statement(), p).first() is not None for p in params]
+            return [conn.execute(stmt, p).first() is not None for p in params]
 
     async def save_choice_async(self, learner: str, course_id: str, kind: str, question_id: str, choice: str) -> bool:
         """PostgreSQL, from an event loop: `save_choices` for one item, as one statement on one of
@@ -323,20 +318,6 @@ class Store:
         if self._async_pool is not None:
             await self._async_pool[1].close()
             self._async_pool = None
-
-    def _upsert_alone(self, params: dict, retry: bool = True) -> bool:
-        """One save as one statement, its own transaction (PostgreSQL): one round trip to the server
-        instead of BEGIN, INSERT, COMMIT and the pool's ping. A connection the server dropped (a
-        restart) is detected by the statement itself: it is sent once more on a fresh connection;
-        nothing of it was committed."""
-        from sqlalchemy.exc import DBAPIError
-        try:
-            with self._autocommit.connect() as conn:
-                return conn.execute(self._upsert_statement(), params).first() is not None
-        except DBAPIError as exc:
-            if retry and exc.connection_invalidated:
-                return self._upsert_alone(params, retry=False)
-            raise
 
     def responses(self, learner: str, course_id: str, kind: str) -> dict[str, str]:
         with self._session() as s:
